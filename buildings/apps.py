@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BuildingsConfig(AppConfig):
+    name = "buildings"
+    verbose_name = "存量楼宇"

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from .models import Region
+
+
+@shared_task(acks_late=True)
+def region_count() -> int:
+    """A worker's round trip through the broker and the database: how many regions it sees.
+
+    Operations use it (``manage.py check_worker``) to prove a worker is alive and connected."""
+    return Region.objects.count()

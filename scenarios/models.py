@@ -1,0 +1,1 @@
+"""Models of 应用场景: they arrive with their own issue."""
