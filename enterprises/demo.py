@@ -9,6 +9,7 @@ from portal.choices import Role
 from portal.models import Region, User
 from portal.services import create_account
 
+from .choices import Industry
 from .models import Enterprise
 
 PREFIXES = ["云启", "渝信", "山城", "数智", "嘉陵", "长江", "两江", "巴渝", "星辰", "智汇", "天衍", "融创"]
@@ -31,7 +32,12 @@ def seed(*, password: str, today) -> str:
             code = demo_uscc(rng, region.code)
             name = f"重庆{rng.choice(PREFIXES)}{rng.choice(SUFFIXES)}有限公司"
             enterprise, made = Enterprise.objects.get_or_create(
-                uscc=code, defaults={"name": f"{name[:-4]}（{region.name[:2]}）有限公司", "region": region}
+                uscc=code,
+                defaults={
+                    "name": f"{name[:-4]}（{region.name[:2]}）有限公司",
+                    "region": region,
+                    "industry": rng.choice(Industry.values),
+                },
             )
             created += made
             username = f"ent-{code}"

@@ -25,6 +25,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     uscc = factory.Sequence(lambda n: make_uscc(n))
     name = factory.Sequence(lambda n: f"重庆测试软件{n}有限公司")
     region = factory.LazyFunction(lambda: region("500103"))
+    industry = "software"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
