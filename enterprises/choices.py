@@ -77,3 +77,11 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", "区县已审核"
     ACCEPTED = "accepted", "市级已验收"
     RETURNED = "returned", "已退回"
+
+
+class PoolDecisionKind(models.TextChoices):
+    ADMIT = "admit", "入库"
+    PROMOTE = "promote", "升级"
+    KEEP = "keep", "保留"
+    DOWNGRADE = "downgrade", "降级"
+    REMOVE = "remove", "出库"

@@ -6,7 +6,17 @@ from simple_history.models import HistoricalRecords
 from portal.models import Region
 from portal.scoping import ScopedQuerySet
 
-from .choices import ArrivalOrigin, FocusTag, HonourKind, Industry, SupportKind, TierLevel
+from .choices import (
+    ArrivalOrigin,
+    FocusTag,
+    HonourKind,
+    Industry,
+    PoolDecisionKind,
+    PoolLevel,
+    ReportStatus,
+    SupportKind,
+    TierLevel,
+)
 from .validators import validate_uscc
 
 
@@ -182,3 +192,262 @@ class SupportGrant(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} 万元"
+
+
+# --- Monthly statistics (SPEC §4) --------------------------------------------------------------------------
+
+# The four parts that make 软件业务收入, and each part's "of which" rows.
+SOFTWARE_PARTS = ("software_product_revenue", "it_service_revenue", "security_revenue", "embedded_revenue")
+OF_WHICH = {
+    "software_product_revenue": ("basic_software_revenue", "industrial_software_revenue"),
+    "it_service_revenue": (
+        "cloud_revenue",
+        "big_data_revenue",
+        "industrial_internet_revenue",
+        "ecommerce_platform_revenue",
+        "ic_design_revenue",
+    ),
+    "security_revenue": ("ics_security_revenue",),
+}
+# Figures reported cumulatively from January (本年累计): they never fall within a year. Profit may.
+CUMULATIVE_FIELDS = (
+    "operating_revenue",
+    *SOFTWARE_PARTS,
+    *(child for children in OF_WHICH.values() for child in children),
+    "export_usd",
+    "rd_expense",
+    "payroll",
+)
+# Every typed figure, in form order.
+FIGURE_FIELDS = (
+    "employees",
+    "operating_revenue",
+    "software_product_revenue",
+    "basic_software_revenue",
+    "industrial_software_revenue",
+    "it_service_revenue",
+    "cloud_revenue",
+    "big_data_revenue",
+    "industrial_internet_revenue",
+    "ecommerce_platform_revenue",
+    "ic_design_revenue",
+    "security_revenue",
+    "ics_security_revenue",
+    "embedded_revenue",
+    "export_usd",
+    "profit",
+    "rd_expense",
+    "payroll",
+)
+
+
+def _money(label):
+    return models.DecimalField(label, max_digits=14, decimal_places=2, default=0)
+
+
+class MonthlyReportQuerySet(ScopedQuerySet):
+    region_path = "enterprise__region"
+    enterprise_path = "enterprise"
+
+    def accepted(self):
+        return self.filter(status=ReportStatus.ACCEPTED)
+
+
+class MonthlyReport(models.Model):
+    """An enterprise's 企业月报 for one month (软统企6表 headline rows). Money in 万元, exports in 万美元, all
+    cumulative from January (本年累计); 从业人员 is the month-end headcount.
+
+    Workflow: draft → submitted → approved (region) → accepted (city); returned with a reason at either review
+    step. Only accepted reports feed tiers, evaluations and targets.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.DateField("报告期", help_text="所报月份的第一天")
+    employees = models.PositiveIntegerField("从业人员（人）", default=0)
+    operating_revenue = _money("主营业务收入")
+    software_revenue = models.DecimalField(
+        "软件业务收入", max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    software_product_revenue = _money("软件产品收入")
+    basic_software_revenue = _money("其中：基础软件")
+    industrial_software_revenue = _money("其中：工业软件")
+    it_service_revenue = _money("信息技术服务收入")
+    cloud_revenue = _money("其中：云服务")
+    big_data_revenue = _money("其中：大数据")
+    industrial_internet_revenue = _money("其中：工业互联网平台")
+    ecommerce_platform_revenue = _money("其中：电子商务平台技术服务")
+    ic_design_revenue = _money("其中：集成电路设计")
+    security_revenue = _money("信息安全收入")
+    ics_security_revenue = _money("其中：工控安全")
+    embedded_revenue = _money("嵌入式系统软件收入")
+    export_usd = models.DecimalField("软件业务出口（万美元）", max_digits=14, decimal_places=2, default=0)
+    profit = _money("利润总额")
+    rd_expense = _money("研发经费")
+    payroll = _money("从业人员工资总额")
+    status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    warnings = models.JSONField("预警", default=list, blank=True)
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业月报"
+        verbose_name_plural = "企业月报"
+        ordering = ["-period", "enterprise__name", "pk"]
+        indexes = [
+            models.Index(fields=["period", "status"]),
+            models.Index(fields=["status", "period"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "period"], name="monthly_report_one_per_month"),
+            models.CheckConstraint(condition=Q(period__day=1), name="monthly_report_period_first_day"),
+            models.CheckConstraint(
+                condition=Q(employees__gte=0, **{f"{name}__gte": 0 for name in CUMULATIVE_FIELDS}),
+                name="monthly_report_figures_not_negative",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{child}__lte": F(parent)}), name=f"monthly_report_{child}_within_parent"
+                )
+                for parent, children in OF_WHICH.items()
+                for child in children
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    software_revenue=F("software_product_revenue")
+                    + F("it_service_revenue")
+                    + F("security_revenue")
+                    + F("embedded_revenue")
+                ),
+                name="monthly_report_software_revenue_is_sum",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.period:%Y-%m}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period:%Y-%m}"
+
+
+class ReportTransition(models.Model):
+    """One step of a report's workflow: who moved it from which state to which, when, and why."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("原状态", max_length=10, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField("原因", max_length=500, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "月报流转记录"
+        verbose_name_plural = "月报流转记录"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["report", "at"])]
+
+    def __str__(self):
+        return f"{self.report} {self.from_status}→{self.to_status}"
+
+
+class StatisticsSettings(models.Model):
+    """Thresholds of the monthly-statistics checks (SPEC §4 assumptions), one row, edited in the admin."""
+
+    headcount_change_pct = models.PositiveSmallIntegerField("从业人员环比变动预警阈值（%）", default=30)
+    revenue_per_head_factor = models.DecimalField(
+        "人均收入偏离区域中位数的倍数", max_digits=5, decimal_places=2, default=3
+    )
+    revenue_per_head_min_peers = models.PositiveSmallIntegerField(
+        "人均收入比较所需最少同区域企业数", default=5
+    )
+    january_jump_pct = models.PositiveSmallIntegerField("1月数据超上年全年预警阈值（%）", default=100)
+    deadline_day = models.PositiveSmallIntegerField("报送截止日（次月几日）", default=10)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "月报校验设置"
+        verbose_name_plural = "月报校验设置"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_day__gte=1, deadline_day__lte=28), name="deadline_day_1_28"
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue_per_head_factor__gt=1), name="revenue_per_head_factor_gt_1"
+            ),
+        ]
+
+    def __str__(self):
+        return "月报校验设置"
+
+    @classmethod
+    def current(cls) -> "StatisticsSettings":
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+# --- 培育库 cultivation pool (SPEC §3.2) -----------------------------------------------------------------------
+
+
+class PoolMembershipQuerySet(ScopedQuerySet):
+    region_path = "enterprise__region"
+    enterprise_path = "enterprise"
+
+
+class PoolMembership(models.Model):
+    """An enterprise's current place in the 培育库; its decisions are kept in PoolDecision."""
+
+    enterprise = models.OneToOneField(Enterprise, on_delete=models.PROTECT, related_name="pool")
+    level = models.CharField("培育层级", max_length=10, choices=PoolLevel.choices)
+    admitted_on = models.DateField("入库日期")
+    reason = models.CharField("入库理由", max_length=500)
+
+    history = HistoricalRecords()
+    objects = PoolMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培育库企业"
+        verbose_name_plural = "培育库企业"
+        ordering = ["level", "enterprise__name"]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.get_level_display()}"
+
+
+class PoolDecisionQuerySet(ScopedQuerySet):
+    region_path = "enterprise__region"
+    enterprise_path = "enterprise"
+
+
+class PoolDecision(models.Model):
+    """One 培优汰劣 decision on a pooled enterprise: admit, promote, keep, downgrade or remove, with reason."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="pool_decisions")
+    decision = models.CharField("决定", max_length=10, choices=PoolDecisionKind.choices)
+    from_level = models.CharField("原层级", max_length=10, choices=PoolLevel.choices, blank=True)
+    to_level = models.CharField("新层级", max_length=10, choices=PoolLevel.choices, blank=True)
+    reason = models.CharField("理由", max_length=500)
+    review_year = models.PositiveSmallIntegerField("评审年度", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField("决定日期")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = PoolDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培育库决定"
+        verbose_name_plural = "培育库决定"
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.get_decision_display()}"

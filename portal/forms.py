@@ -1,9 +1,7 @@
 from django import forms
 
-from enterprises.models import Enterprise
-
 from .choices import Role
-from .models import Region
+from .models import Region, User
 
 
 class AccountCreateForm(forms.Form):
@@ -14,13 +12,15 @@ class AccountCreateForm(forms.Form):
         label="所属区域（区县用户）", queryset=Region.objects.none(), required=False
     )
     enterprise = forms.ModelChoiceField(
-        label="所属企业（企业填报员）", queryset=Enterprise.objects.none(), required=False
+        label="所属企业（企业填报员）", queryset=User.enterprise_model().objects.none(), required=False
     )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.all()
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(actor).select_related("region")
+        self.fields["enterprise"].queryset = (
+            User.enterprise_model().objects.visible_to(actor).select_related("region")
+        )
         if actor.role == Role.DISTRICT:
             self.fields["role"].choices = [(Role.ENTERPRISE, Role.ENTERPRISE.label)]
             del self.fields["region"]

@@ -121,6 +121,11 @@ class User(AbstractUser):
             ),
         ]
 
+    @classmethod
+    def enterprise_model(cls):
+        """The enterprise model accounts bind to, without portal importing a domain app."""
+        return cls._meta.get_field("enterprise").related_model
+
     @property
     def scope_region(self):
         """The region whose records this account works on: its own, or its enterprise's."""

@@ -1,7 +1,10 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
-from enterprises.models import Enterprise
 from portal.models import Region, User
+from portal.periods import format_period, parse_period
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -13,23 +16,53 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference that only resolves to records the caller may see: another region's id reads as absent."""
+    """A reference that only resolves to records the caller may see. Another region's id is answered like
+    a missing one, 404 (API.md: out of scope is 404), so a caller cannot probe what exists elsewhere."""
 
     def get_queryset(self):
         request = self.context.get("request")
         user = request.user if request else None
         return self.queryset.model.objects.visible_to(user)
 
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if any(getattr(detail, "code", "") == "does_not_exist" for detail in exc.detail):
+                name = self.queryset.model._meta.verbose_name
+                raise NotFound(f"{name}（{data}）不存在或不在您的权限范围内。") from exc
+            raise
+
+
+class RegionCodeField(serializers.SlugRelatedField):
+    """A region referred to by its code (API.md)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Region.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class PeriodField(serializers.Field):
+    """A month as "YYYY-MM"."""
+
+    def to_representation(self, value):
+        return format_period(value)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_period(str(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
 
 class AccountSerializer(serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True, required=False, style={"input_type": "password"}, trim_whitespace=False
     )
-    region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
-    )
+    region = RegionCodeField(required=False, allow_null=True)
     enterprise = ScopedPrimaryKeyRelatedField(
-        queryset=Enterprise.objects.all(), required=False, allow_null=True
+        queryset=User.enterprise_model().objects.all(), required=False, allow_null=True
     )
 
     class Meta:

@@ -3,14 +3,24 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from enterprises.api import views as enterprise_views
+
 from . import views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("accounts", views.AccountViewSet, basename="account")
+router.register("enterprises", enterprise_views.EnterpriseViewSet, basename="enterprise")
+router.register("support-grants", enterprise_views.SupportGrantViewSet, basename="support-grant")
+router.register("monthly-reports", enterprise_views.MonthlyReportViewSet, basename="monthly-report")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path(
+        "reporting-completeness/",
+        enterprise_views.CompletenessView.as_view(),
+        name="reporting-completeness",
+    ),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path(
         "docs/",

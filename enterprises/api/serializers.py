@@ -1,0 +1,157 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.api.serializers import PeriodField, RegionCodeField, ScopedPrimaryKeyRelatedField
+from portal.choices import Role
+from portal.models import User
+
+from ..choices import FocusTag, TierLevel
+from ..models import FIGURE_FIELDS, Enterprise, Honour, MonthlyReport, SupportGrant
+
+
+class HonourSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Honour
+        fields = ["kind", "year", "evidence"]
+
+
+class TierSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=TierLevel.choices, allow_null=True)
+    year = serializers.IntegerField(allow_null=True)
+    headcount = serializers.IntegerField(allow_null=True)
+    operating_revenue = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    region = RegionCodeField()
+    park = RegionCodeField(required=False, allow_null=True)
+    relocated_from = RegionCodeField(required=False, allow_null=True)
+    service_officer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role__in=[Role.CITY, Role.DISTRICT]), required=False, allow_null=True
+    )
+    tags = serializers.ListField(child=serializers.ChoiceField(choices=FocusTag.choices), required=False)
+    tier = serializers.SerializerMethodField()
+    honours = HonourSerializer(many=True, read_only=True)
+    pool_level = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "uscc",
+            "name",
+            "region",
+            "park",
+            "address",
+            "industry",
+            "tags",
+            "arrival_date",
+            "arrival_origin",
+            "relocated_from",
+            "reporting",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "service_officer",
+            "tier",
+            "honours",
+            "pool_level",
+        ]
+        # USCC format and uniqueness are the service's to check, with its Chinese messages.
+        extra_kwargs = {"uscc": {"validators": []}}
+
+    @extend_schema_field(TierSerializer)
+    def get_tier(self, obj):
+        return {
+            "level": obj.tier or None,
+            "year": obj.tier_year,
+            "headcount": obj.tier_headcount,
+            "operating_revenue": None if obj.tier_revenue is None else f"{obj.tier_revenue:.2f}",
+        }
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_pool_level(self, obj):
+        pool = getattr(obj, "pool", None)
+        return pool.level if pool else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["tags"] = [tag.tag for tag in instance.tags.all()]
+        return data
+
+
+class SupportGrantSerializer(serializers.ModelSerializer):
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+
+    class Meta:
+        model = SupportGrant
+        fields = ["id", "enterprise", "kind", "amount", "granted_on", "note"]
+
+
+class MonthlyReportSerializer(serializers.ModelSerializer):
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    region = serializers.CharField(source="enterprise.region.code", read_only=True)
+    period = PeriodField()
+    warnings = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta:
+        model = MonthlyReport
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "region",
+            "period",
+            *FIGURE_FIELDS[:2],
+            "software_revenue",
+            *FIGURE_FIELDS[2:],
+            "status",
+            "warnings",
+            "return_reason",
+            "submitted_at",
+        ]
+        read_only_fields = ["software_revenue", "status", "return_reason", "submitted_at"]
+        # One report per enterprise and month is the service's to check, with its Chinese message.
+        validators = []
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        if self.instance is None and "enterprise" not in attrs:
+            if request.user.role != Role.ENTERPRISE:
+                raise serializers.ValidationError({"enterprise": "请指定企业。"})
+            attrs["enterprise"] = request.user.enterprise
+        if (
+            self.instance is not None
+            and "enterprise" in attrs
+            and attrs.pop("enterprise") != self.instance.enterprise
+        ):
+            raise serializers.ValidationError({"enterprise": "月报所属企业不能修改。"})
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="原因", max_length=500)
+
+
+class CompletenessMissingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CompletenessRowSerializer(serializers.Serializer):
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    expected = serializers.IntegerField()
+    filed = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    late = serializers.IntegerField()
+    rate = serializers.FloatField()
+    missing = CompletenessMissingSerializer(many=True)
+
+
+class CompletenessSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    deadline = serializers.DateField()
+    results = CompletenessRowSerializer(many=True)

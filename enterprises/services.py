@@ -1,0 +1,495 @@
+"""Every write of the enterprises app: the API, the pages, imports and seed_demo all come through here."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.choices import RegionKind, Role
+from portal.exceptions import TransitionNotAllowed
+from portal.models import Region, User
+
+from .choices import ArrivalOrigin, PoolDecisionKind, PoolLevel, ReportStatus, TierLevel
+from .models import (
+    FIGURE_FIELDS,
+    SOFTWARE_PARTS,
+    Enterprise,
+    EnterpriseTag,
+    Honour,
+    MonthlyReport,
+    PoolDecision,
+    PoolMembership,
+    ReportTransition,
+    SupportGrant,
+)
+from .validation import check_report, compute_warnings
+from .validators import validate_uscc
+
+RELOCATED_SUPPORT_REFUSAL = (
+    "该企业为市内迁移企业，不能享受新入驻企业支持政策："
+    "《重庆市软件和信息服务业“满天星”行动计划（2022—2025年）》任务4规定“企业市内迁移不得享受新入驻企业支持政策”。"
+)
+
+# --- Enterprises ------------------------------------------------------------------------------------------
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+REGISTRY_FIELDS = (
+    "name",
+    "region",
+    "park",
+    "address",
+    "industry",
+    "arrival_date",
+    "arrival_origin",
+    "relocated_from",
+    "reporting",
+    "service_officer",
+    *CONTACT_FIELDS,
+)
+
+
+def _require_role(actor: User | None, roles: tuple, message: str) -> None:
+    if actor is not None and actor.role not in roles:
+        raise PermissionDenied(message)
+
+
+def _check_region_remit(actor: User | None, region: Region) -> None:
+    if actor is not None and actor.role == Role.DISTRICT and region.pk != actor.region_id:
+        raise ValidationError({"region": "区县用户只能登记和管理本区域的企业。"})
+
+
+def _clean_enterprise(enterprise: Enterprise) -> None:
+    errors = {}
+    if enterprise.park_id and (
+        enterprise.park.kind != RegionKind.PARK or enterprise.park.parent_id != enterprise.region_id
+    ):
+        errors["park"] = "所属园区必须是所属区域下的园区。"
+    if enterprise.arrival_origin == ArrivalOrigin.RELOCATED:
+        if enterprise.relocated_from_id is None:
+            errors["relocated_from"] = "市内迁移的企业必须填写迁出区域。"
+        elif enterprise.relocated_from_id == enterprise.region_id:
+            errors["relocated_from"] = "迁出区域不能是企业现在所属的区域。"
+    else:
+        enterprise.relocated_from = None
+    if enterprise.arrival_date and enterprise.arrival_date > timezone.localdate():
+        errors["arrival_date"] = "入驻日期不能晚于今天。"
+    officer = enterprise.service_officer
+    if officer is not None and not (
+        officer.is_active
+        and (
+            officer.role == Role.CITY
+            or (officer.role == Role.DISTRICT and officer.region_id == enterprise.region_id)
+        )
+    ):
+        errors["service_officer"] = "服务专员必须是在岗的市级用户或本区域的区县用户。"
+    if not (enterprise.name or "").strip():
+        errors["name"] = "请填写企业名称。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_tags(enterprise: Enterprise, tags) -> None:
+    if tags is None:
+        return
+    wanted = set(tags)
+    enterprise.tags.exclude(tag__in=wanted).delete()
+    existing = set(enterprise.tags.values_list("tag", flat=True))
+    EnterpriseTag.objects.bulk_create(
+        [EnterpriseTag(enterprise=enterprise, tag=tag) for tag in wanted - existing]
+    )
+
+
+@transaction.atomic
+def create_enterprise(*, actor: User | None, uscc: str, region: Region, tags=(), **fields) -> Enterprise:
+    """Register an enterprise. City staff register any; a district officer only in its own region."""
+    _require_role(actor, (Role.CITY, Role.DISTRICT), "只有市级用户和区县用户可以登记企业。")
+    _check_region_remit(actor, region)
+    try:
+        uscc = validate_uscc((uscc or "").strip().upper())
+    except ValidationError as exc:
+        raise ValidationError({"uscc": exc.messages}) from exc
+    if Enterprise.objects.filter(uscc=uscc).exists():
+        raise ValidationError({"uscc": f"统一社会信用代码“{uscc}”已登记，不能重复登记。"})
+    unknown = set(fields) - set(REGISTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown enterprise fields: {sorted(unknown)}")
+    enterprise = Enterprise(uscc=uscc, region=region, **fields)
+    _clean_enterprise(enterprise)
+    enterprise._history_user = actor
+    enterprise.save()
+    _set_tags(enterprise, tags)
+    return enterprise
+
+
+@transaction.atomic
+def update_enterprise(*, actor: User | None, enterprise: Enterprise, tags=None, **changes) -> Enterprise:
+    """Change an enterprise's profile. Enterprise users change their own contact fields only; moving an
+    enterprise to another region is for city staff."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if "uscc" in changes and changes.pop("uscc") != enterprise.uscc:
+        raise ValidationError({"uscc": "统一社会信用代码登记后不能修改。"})
+    unknown = set(changes) - set(REGISTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown enterprise fields: {sorted(unknown)}")
+    if actor is not None and actor.role == Role.ENTERPRISE:
+        if set(changes) - set(CONTACT_FIELDS) or tags is not None:
+            raise PermissionDenied("企业填报员只能修改本企业的联系人信息。")
+    else:
+        _require_role(actor, (Role.CITY, Role.DISTRICT), "您的角色无权修改企业信息。")
+    moves = "region" in changes and changes["region"].pk != enterprise.region_id
+    if moves and actor is not None and actor.role != Role.CITY:
+        raise ValidationError({"region": "只有市级用户可以将企业划转到其他区域。"})
+    for name, value in changes.items():
+        setattr(enterprise, name, value)
+    _clean_enterprise(enterprise)
+    enterprise._history_user = actor
+    enterprise.save()
+    _set_tags(enterprise, tags)
+    return enterprise
+
+
+@transaction.atomic
+def add_honour(
+    *, actor: User | None, enterprise: Enterprise, kind: str, year: int, evidence: str = ""
+) -> Honour:
+    _require_role(actor, (Role.CITY, Role.DISTRICT), "只有市级用户和区县用户可以登记企业荣誉。")
+    if not 1990 <= year <= timezone.localdate().year:
+        raise ValidationError({"year": f"荣誉年度 {year} 无效：应在 1990 年至今年之间。"})
+    if Honour.objects.filter(enterprise=enterprise, kind=kind, year=year).exists():
+        raise ValidationError({"kind": "该企业本年度的这项荣誉已登记。"})
+    honour = Honour(enterprise=enterprise, kind=kind, year=year, evidence=evidence)
+    honour._history_user = actor
+    honour.save()
+    return honour
+
+
+@transaction.atomic
+def record_support_grant(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    kind: str,
+    amount: Decimal,
+    granted_on: date,
+    note: str = "",
+) -> SupportGrant:
+    """Record a new-entrant support grant; refused for an enterprise relocated within Chongqing (004 task 4)."""
+    _require_role(actor, (Role.CITY, Role.DISTRICT), "只有市级用户和区县用户可以登记支持政策兑现。")
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.is_relocated_within_city:
+        raise ValidationError({"enterprise": RELOCATED_SUPPORT_REFUSAL})
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = "金额必须大于 0 万元。"
+    if granted_on > timezone.localdate():
+        errors["granted_on"] = "兑现日期不能晚于今天。"
+    if errors:
+        raise ValidationError(errors)
+    grant = SupportGrant(
+        enterprise=enterprise, kind=kind, amount=amount, granted_on=granted_on, note=note, created_by=actor
+    )
+    grant._history_user = actor
+    grant.save()
+    return grant
+
+
+# --- Monthly reports ----------------------------------------------------------------------------------------
+
+
+def _software_revenue(report: MonthlyReport) -> Decimal:
+    return sum((getattr(report, part) or Decimal(0) for part in SOFTWARE_PARTS), Decimal(0))
+
+
+def _save_figures(report: MonthlyReport, figures: dict) -> None:
+    unknown = set(figures) - set(FIGURE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown report fields: {sorted(unknown)}")
+    for name, value in figures.items():
+        setattr(report, name, value)
+    report.software_revenue = _software_revenue(report)
+    check_report(report)
+
+
+def _log(report: MonthlyReport, *, actor: User | None, from_status: str, reason: str = "") -> None:
+    ReportTransition.objects.create(
+        report=report, from_status=from_status, to_status=report.status, actor=actor, reason=reason
+    )
+
+
+@transaction.atomic
+def create_report(*, actor: User | None, enterprise: Enterprise, period: date, **figures) -> MonthlyReport:
+    """Start a month's report as a draft. An enterprise user files for its own enterprise only."""
+    if actor is not None and actor.role == Role.ENTERPRISE and actor.enterprise_id != enterprise.pk:
+        raise PermissionDenied("企业填报员只能为本企业报送月报。")
+    Enterprise.objects.select_for_update().filter(
+        pk=enterprise.pk
+    ).first()  # one filer at a time per enterprise
+    if MonthlyReport.objects.filter(enterprise=enterprise, period=period).exists():
+        raise ValidationError(
+            {"period": f"{enterprise.name} {period:%Y-%m} 的月报已存在，每月只能报送一份。"}
+        )
+    report = MonthlyReport(enterprise=enterprise, period=period)
+    _save_figures(report, figures)
+    report._history_user = actor
+    report.save()
+    _log(report, actor=actor, from_status="")
+    return report
+
+
+@transaction.atomic
+def update_report(*, actor: User | None, report: MonthlyReport, **figures) -> MonthlyReport:
+    """Change a draft or returned report's figures; anything further along is locked (409)."""
+    report = MonthlyReport.objects.select_for_update().select_related("enterprise").get(pk=report.pk)
+    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise TransitionNotAllowed(
+            f"月报当前状态为“{report.get_status_display()}”，只有草稿或已退回的月报可以修改。"
+        )
+    if "period" in figures and figures.pop("period") != report.period:
+        raise ValidationError({"period": "报告期创建后不能修改。"})
+    _save_figures(report, figures)
+    report._history_user = actor
+    report.save()
+    return report
+
+
+def _transition(report, *, allowed_from: tuple, to: str, verb: str) -> tuple[MonthlyReport, str]:
+    """Lock the report row, check its state allows the step, and move it; 409 otherwise."""
+    report = MonthlyReport.objects.select_for_update().select_related("enterprise").get(pk=report.pk)
+    if report.status not in allowed_from:
+        allowed = "、".join(ReportStatus(s).label for s in allowed_from)
+        raise TransitionNotAllowed(
+            f"月报当前状态为“{report.get_status_display()}”，不能{verb}（只有“{allowed}”状态可以{verb}）。"
+        )
+    from_status = report.status
+    report.status = to
+    return report, from_status
+
+
+@transaction.atomic
+def submit_report(*, actor: User | None, report: MonthlyReport) -> MonthlyReport:
+    """The enterprise submits its report; the checks run again and warnings are stored for reviewers."""
+    _require_role(
+        actor, (Role.ENTERPRISE, Role.DISTRICT), "只有企业填报员（或代为导入的区县用户）可以报送月报。"
+    )
+    report, from_status = _transition(
+        report,
+        allowed_from=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+        to=ReportStatus.SUBMITTED,
+        verb="报送",
+    )
+    check_report(report)
+    report.warnings = compute_warnings(report)
+    report.return_reason = ""
+    report.submitted_at = timezone.now()
+    report._history_user = actor
+    report.save()
+    _log(report, actor=actor, from_status=from_status)
+    return report
+
+
+@transaction.atomic
+def approve_report(*, actor: User | None, report: MonthlyReport) -> MonthlyReport:
+    """The enterprise's region approves a submitted report."""
+    _require_role(actor, (Role.DISTRICT,), "只有企业所属区域的区县用户可以审核月报。")
+    report, from_status = _transition(
+        report, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED, verb="审核通过"
+    )
+    report._history_user = actor
+    report.save()
+    _log(report, actor=actor, from_status=from_status)
+    return report
+
+
+@transaction.atomic
+def accept_report(*, actor: User | None, report: MonthlyReport) -> MonthlyReport:
+    """City staff accept (验收) a region-approved report; from now on it counts and is locked."""
+    _require_role(actor, (Role.CITY,), "只有市级用户可以验收月报。")
+    report, from_status = _transition(
+        report, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.ACCEPTED, verb="验收"
+    )
+    report._history_user = actor
+    report.save()
+    _log(report, actor=actor, from_status=from_status)
+    _after_accepted_data_changed(report)
+    return report
+
+
+def _require_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"{what}必须填写原因。"})
+    return reason
+
+
+@transaction.atomic
+def return_report(*, actor: User | None, report: MonthlyReport, reason: str) -> MonthlyReport:
+    """Send a report back to the enterprise with a reason: the region at its step (submitted), the city at
+    its step (approved)."""
+    _require_role(actor, (Role.DISTRICT, Role.CITY), "只有审核月报的区县用户或市级用户可以退回月报。")
+    reason = _require_reason(reason, "退回月报")
+    step = (
+        (ReportStatus.APPROVED,)
+        if actor is not None and actor.role == Role.CITY
+        else (ReportStatus.SUBMITTED,)
+    )
+    if actor is None:
+        step = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+    report, from_status = _transition(report, allowed_from=step, to=ReportStatus.RETURNED, verb="退回")
+    report.return_reason = reason
+    report._history_user = actor
+    report.save()
+    _log(report, actor=actor, from_status=from_status, reason=reason)
+    return report
+
+
+@transaction.atomic
+def unlock_report(*, actor: User | None, report: MonthlyReport, reason: str) -> MonthlyReport:
+    """City staff unlock an accepted report for correction (back to approved); the unlock is recorded."""
+    _require_role(actor, (Role.CITY,), "只有市级用户可以解锁已验收的月报。")
+    reason = _require_reason(reason, "解锁月报")
+    report, from_status = _transition(
+        report, allowed_from=(ReportStatus.ACCEPTED,), to=ReportStatus.APPROVED, verb="解锁"
+    )
+    report._history_user = actor
+    report.save()
+    _log(report, actor=actor, from_status=from_status, reason=reason)
+    _after_accepted_data_changed(report)
+    return report
+
+
+def _after_accepted_data_changed(report: MonthlyReport) -> None:
+    """Accepted data changed: a December report moves the enterprise's tier (recomputed in Celery)."""
+    if report.period.month == 12:
+        from .tasks import recompute_tier
+
+        enterprise_id = report.enterprise_id
+        transaction.on_commit(lambda: recompute_tier.delay(enterprise_id))
+
+
+# --- Tiers (SPEC §3.1) ----------------------------------------------------------------------------------------
+
+WAN = Decimal(10_000)  # 万元 per 亿元
+
+
+def tier_for(headcount: int, revenue: Decimal) -> str:
+    """The tier a year-end headcount and a full-year operating revenue (万元) qualify for.
+
+    Statute wording decides the boundaries: "以上" and "达" include the number, "超" excludes it.
+    """
+    if headcount >= 10_000 or revenue > 100 * WAN:
+        return TierLevel.SUPER
+    if headcount >= 5_000 or revenue >= 50 * WAN:
+        return TierLevel.BEIDOU
+    if headcount >= 1_000 or revenue >= 10 * WAN:
+        return TierLevel.QIMING
+    return ""
+
+
+@transaction.atomic
+def recompute_tier(*, enterprise: Enterprise) -> Enterprise:
+    """Set the tier from the latest accepted December report (a full calendar year); idempotent."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    december = (
+        MonthlyReport.objects.accepted()
+        .filter(enterprise=enterprise, period__month=12)
+        .order_by("-period")
+        .values_list("period", "employees", "operating_revenue")
+        .first()
+    )
+    if december is None:
+        tier, year, headcount, revenue = "", None, None, None
+    else:
+        period, headcount, revenue = december
+        tier, year = tier_for(headcount, revenue), period.year
+    changed = (enterprise.tier, enterprise.tier_year, enterprise.tier_headcount, enterprise.tier_revenue) != (
+        tier,
+        year,
+        headcount,
+        revenue,
+    )
+    if changed:
+        enterprise.tier, enterprise.tier_year = tier, year
+        enterprise.tier_headcount, enterprise.tier_revenue = headcount, revenue
+        enterprise.save(update_fields=["tier", "tier_year", "tier_headcount", "tier_revenue", "updated_at"])
+    return enterprise
+
+
+# --- 培育库 (SPEC §3.2) ------------------------------------------------------------------------------------------
+
+LEVEL_RANK = {PoolLevel.QIMING: 1, PoolLevel.BEIDOU: 2, PoolLevel.SUPER: 3}
+
+
+@transaction.atomic
+def admit_to_pool(
+    *, actor: User | None, enterprise: Enterprise, level: str, reason: str, on: date | None = None
+):
+    _require_role(actor, (Role.CITY,), "只有市级用户可以管理培育库。")
+    reason = _require_reason(reason, "入库")
+    if PoolMembership.objects.filter(enterprise=enterprise).exists():
+        raise ValidationError({"enterprise": f"{enterprise.name}已在培育库中，请用升级、降级或出库调整。"})
+    on = on or timezone.localdate()
+    membership = PoolMembership(enterprise=enterprise, level=level, admitted_on=on, reason=reason)
+    membership._history_user = actor
+    membership.save()
+    PoolDecision.objects.create(
+        enterprise=enterprise,
+        decision=PoolDecisionKind.ADMIT,
+        to_level=level,
+        reason=reason,
+        decided_by=actor,
+        decided_on=on,
+    )
+    return membership
+
+
+@transaction.atomic
+def decide_pool(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    decision: str,
+    reason: str,
+    level: str = "",
+    review_year: int | None = None,
+    on: date | None = None,
+) -> PoolDecision:
+    """A 培优汰劣 decision on a pooled enterprise: promote or downgrade to ``level``, keep, or remove."""
+    _require_role(actor, (Role.CITY,), "只有市级用户可以管理培育库。")
+    reason = _require_reason(reason, "培育库调整")
+    membership = PoolMembership.objects.select_for_update().filter(enterprise=enterprise).first()
+    if membership is None:
+        raise ValidationError({"enterprise": f"{enterprise.name}不在培育库中。"})
+    from_level = membership.level
+    if decision == PoolDecisionKind.PROMOTE and LEVEL_RANK.get(level, 0) <= LEVEL_RANK[from_level]:
+        raise ValidationError({"level": "升级后的层级必须高于当前层级。"})
+    if decision == PoolDecisionKind.DOWNGRADE and not 0 < LEVEL_RANK.get(level, 0) < LEVEL_RANK[from_level]:
+        raise ValidationError({"level": "降级后的层级必须低于当前层级。"})
+    if decision not in (
+        PoolDecisionKind.PROMOTE,
+        PoolDecisionKind.KEEP,
+        PoolDecisionKind.DOWNGRADE,
+        PoolDecisionKind.REMOVE,
+    ):
+        raise ValidationError({"decision": "决定只能是升级、保留、降级或出库。"})
+    on = on or timezone.localdate()
+    to_level = level if decision in (PoolDecisionKind.PROMOTE, PoolDecisionKind.DOWNGRADE) else from_level
+    if decision == PoolDecisionKind.REMOVE:
+        to_level = ""
+        membership._history_user = actor
+        membership.delete()
+    elif to_level != from_level:
+        membership.level = to_level
+        membership._history_user = actor
+        membership.save()
+    return PoolDecision.objects.create(
+        enterprise=enterprise,
+        decision=decision,
+        from_level=from_level,
+        to_level=to_level,
+        reason=reason,
+        review_year=review_year,
+        decided_by=actor,
+        decided_on=on,
+    )
