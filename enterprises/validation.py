@@ -164,7 +164,7 @@ def compute_warnings(report: MonthlyReport) -> list[dict]:
                     _warning(
                         "revenue_per_head",
                         "operating_revenue",
-                        f"人均营业收入（年化）{own:.1f} 万元，偏离本区域同期中位数 {middle:.1f} 万元的 {factor} 倍以上。",
+                        f"人均营业收入（年化）{own:.1f} 万元，偏离本区域同期中位数 {middle:.1f} 万元的 {Decimal(factor):g} 倍以上。",
                     )
                 )
     return warnings

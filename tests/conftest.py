@@ -41,6 +41,24 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Tasks run eagerly in ordinary tests; tests marked ``worker`` send them through the real broker."""
+    from portal import celery_app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager or not settings_redis_url()
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def settings_redis_url() -> str:
+    from django.conf import settings
+
+    return settings.REDIS_URL
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
@@ -60,6 +78,24 @@ class World:
     other_district: User
     enterprise: User
     other_enterprise_user: User
+
+    def report(self, status: str = "draft", **fields):
+        """A report of the own region's enterprise in the given state (two months ago by default)."""
+        return factories.ReportFactory(enterprise=self.own_enterprise, status=status, **fields)
+
+    def grant(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from enterprises.models import SupportGrant
+
+        return SupportGrant.objects.create(
+            enterprise=self.own_enterprise,
+            kind="rent",
+            amount=10,
+            granted_on=timezone.localdate() - timedelta(days=3),
+        )
 
     def user(self, who: str) -> User | None:
         return {

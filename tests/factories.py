@@ -53,3 +53,61 @@ def district_user(code: str = "500103", **kwargs) -> User:
 
 def enterprise_user(enterprise: Enterprise | None = None, **kwargs) -> User:
     return UserFactory(role=Role.ENTERPRISE, enterprise=enterprise or EnterpriseFactory(), **kwargs)
+
+
+# --- enterprises: monthly statistics ---------------------------------------------------------------------
+
+
+def past_period(months_ago: int = 2):
+    """A month that has ended, relative to today: reports can only be filed for those."""
+    from django.utils import timezone
+
+    from portal.periods import add_months, month_start
+
+    return add_months(month_start(timezone.localdate()), -months_ago)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A monthly report written straight to the database (test set-up only; real writes use services)."""
+
+    class Meta:
+        model = "enterprises.MonthlyReport"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    period = factory.LazyFunction(past_period)
+    status = "draft"
+    employees = 100
+    operating_revenue = 500
+    software_product_revenue = 200
+    it_service_revenue = 200
+    security_revenue = 0
+    embedded_revenue = 0
+    software_revenue = factory.LazyAttribute(
+        lambda r: r.software_product_revenue + r.it_service_revenue + r.security_revenue + r.embedded_revenue
+    )
+
+
+def report_payload(**overrides) -> dict:
+    """A valid monthly report body for the API (figures as strings, as clients send them)."""
+    data = {
+        "employees": 120,
+        "operating_revenue": "800.00",
+        "software_product_revenue": "300.00",
+        "basic_software_revenue": "50.00",
+        "industrial_software_revenue": "80.00",
+        "it_service_revenue": "350.00",
+        "cloud_revenue": "100.00",
+        "big_data_revenue": "0.00",
+        "industrial_internet_revenue": "0.00",
+        "ecommerce_platform_revenue": "0.00",
+        "ic_design_revenue": "0.00",
+        "security_revenue": "20.00",
+        "ics_security_revenue": "5.00",
+        "embedded_revenue": "30.00",
+        "export_usd": "10.00",
+        "profit": "-15.50",
+        "rd_expense": "60.00",
+        "payroll": "240.00",
+    }
+    data.update(overrides)
+    return data

@@ -22,6 +22,15 @@ class TierSerializer(serializers.Serializer):
     operating_revenue = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
 
 
+class TagListField(serializers.ListField):
+    """Focus tags as a list of codes; read from the prefetched ``tags`` rows."""
+
+    child = serializers.ChoiceField(choices=FocusTag.choices)
+
+    def to_representation(self, data):
+        return sorted(tag.tag for tag in data.all())
+
+
 class EnterpriseSerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     park = RegionCodeField(required=False, allow_null=True)
@@ -29,7 +38,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     service_officer = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role__in=[Role.CITY, Role.DISTRICT]), required=False, allow_null=True
     )
-    tags = serializers.ListField(child=serializers.ChoiceField(choices=FocusTag.choices), required=False)
+    tags = TagListField(required=False)
     tier = serializers.SerializerMethodField()
     honours = HonourSerializer(many=True, read_only=True)
     pool_level = serializers.SerializerMethodField()
@@ -73,11 +82,6 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     def get_pool_level(self, obj):
         pool = getattr(obj, "pool", None)
         return pool.level if pool else None
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["tags"] = [tag.tag for tag in instance.tags.all()]
-        return data
 
 
 class SupportGrantSerializer(serializers.ModelSerializer):

@@ -54,7 +54,7 @@ def test_district_opens_enterprise_user_for_own_region(world, api):
 @pytest.mark.parametrize(
     ("data", "status", "field", "message"),
     [
-        ({"role": "enterprise", "enterprise": "OTHER"}, 400, "enterprise", "无效主键"),
+        ({"role": "enterprise", "enterprise": "OTHER"}, 404, "detail", "不存在或不在您的权限范围内"),
         (
             {"role": "district", "region": "500103"},
             403,

@@ -22,7 +22,7 @@ def celery_worker():
 
 
 def test_task_runs_in_a_real_worker_through_redis(celery_worker):
-    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    assert not celery_app.conf.task_always_eager
     result = region_count.delay()
     assert result.get(timeout=20) == Region.objects.count() == 48
     assert result.state == "SUCCESS"
