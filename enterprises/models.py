@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +20,9 @@ from .choices import (
     TierLevel,
 )
 from .validators import validate_uscc
+
+# The profile fields an enterprise user may edit itself.
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
@@ -241,6 +246,11 @@ FIGURE_FIELDS = (
 )
 
 
+SOFTWARE_SUM = (
+    F("software_product_revenue") + F("it_service_revenue") + F("security_revenue") + F("embedded_revenue")
+)
+
+
 def _money(label):
     return models.DecimalField(label, max_digits=14, decimal_places=2, default=0)
 
@@ -318,13 +328,11 @@ class MonthlyReport(models.Model):
                 for parent, children in OF_WHICH.items()
                 for child in children
             ),
+            # 软件业务收入 is the sum of its four parts. Half a cent of slack, because SQLite does this
+            # arithmetic in floating point (PostgreSQL's numeric is exact).
             models.CheckConstraint(
-                condition=Q(
-                    software_revenue=F("software_product_revenue")
-                    + F("it_service_revenue")
-                    + F("security_revenue")
-                    + F("embedded_revenue")
-                ),
+                condition=Q(software_revenue__gte=SOFTWARE_SUM - Decimal("0.005"))
+                & Q(software_revenue__lte=SOFTWARE_SUM + Decimal("0.005")),
                 name="monthly_report_software_revenue_is_sum",
             ),
         ]

@@ -11,7 +11,7 @@ from portal.periods import add_months
 from .choices import PoolLevel, ReportStatus, TierLevel
 from .models import FIGURE_FIELDS, Enterprise, MonthlyReport, PoolMembership, StatisticsSettings
 
-COMPARED_FIELDS = ("software_revenue", *FIGURE_FIELDS)
+COMPARED_FIELDS = (*FIGURE_FIELDS[:2], "software_revenue", *FIGURE_FIELDS[2:])
 
 
 def with_comparisons(reports: list[MonthlyReport]) -> list[MonthlyReport]:
@@ -109,9 +109,17 @@ TIER_SUPPORTS = {
 }
 
 
+TIER_LEVEL = {
+    TierLevel.SUPER: PoolLevel.SUPER,
+    TierLevel.BEIDOU: PoolLevel.BEIDOU,
+    TierLevel.QIMING: PoolLevel.QIMING,
+}
+
+
 def pool_review(year: int, memberships=None) -> list[PoolMembership]:
     """The annual 培优汰劣 review: every pooled enterprise, flagged where its computed tier no longer
-    supports its level or it stopped filing (no accepted report in the review year's last quarter)."""
+    supports its level, where it has risen above its level, or where it stopped filing (no accepted report
+    in the review year's last quarter)."""
     memberships = memberships if memberships is not None else PoolMembership.objects.all()
     last_quarter = date(year, 10, 1)
     filed_recently = MonthlyReport.objects.filter(
@@ -130,6 +138,9 @@ def pool_review(year: int, memberships=None) -> list[PoolMembership]:
         if membership.enterprise.tier not in TIER_SUPPORTS[membership.level]:
             tier = membership.enterprise.get_tier_display() or "未达任何梯度"
             reasons.append(f"计算梯度为“{tier}”，不支持“{membership.get_level_display()}”")
+        elif TIER_LEVEL.get(membership.enterprise.tier, membership.level) != membership.level:
+            tier = membership.enterprise.get_tier_display()
+            reasons.append(f"计算梯度已达“{tier}”，可考虑升级")
         if not membership.filing:
             reasons.append(f"{year} 年第四季度没有已验收的月报")
         membership.flags = reasons

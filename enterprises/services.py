@@ -13,6 +13,7 @@ from portal.models import Region, User
 
 from .choices import ArrivalOrigin, PoolDecisionKind, PoolLevel, ReportStatus, TierLevel
 from .models import (
+    CONTACT_FIELDS,
     FIGURE_FIELDS,
     SOFTWARE_PARTS,
     Enterprise,
@@ -34,7 +35,6 @@ RELOCATED_SUPPORT_REFUSAL = (
 
 # --- Enterprises ------------------------------------------------------------------------------------------
 
-CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 REGISTRY_FIELDS = (
     "name",
     "region",

@@ -24,6 +24,35 @@ class NavItem:
 
 ITEMS = (
     NavItem("首页", "home", (PUBLIC, Role.CITY, Role.DISTRICT, Role.ENTERPRISE), "门户首页"),
+    NavItem("企业", "enterprises:list", (Role.CITY, Role.DISTRICT), "企业名录、梯度、荣誉和新入驻支持。"),
+    NavItem(
+        "月报审核", "enterprises:review", (Role.CITY, Role.DISTRICT), "审核企业月报，附同比、环比和预警。"
+    ),
+    NavItem(
+        "报送情况", "enterprises:completeness", (Role.CITY, Role.DISTRICT), "各区域报送率和未报企业催报名单。"
+    ),
+    NavItem("培育库", "enterprises:pool", (Role.CITY,), "启明星、北斗星培育库及年度培优汰劣。"),
+    NavItem(
+        "企业月报", "enterprises:report-list", (Role.ENTERPRISE,), "按月报送本企业统计数据，查看审核进度。"
+    ),
+    NavItem(
+        "楼宇台账",
+        "buildings-ledger",
+        (Role.CITY, Role.DISTRICT),
+        "存量楼宇台账：收储、改造、入驻和使用面积。",
+    ),
+    NavItem(
+        "示范楼宇评选",
+        "buildings-selection",
+        (Role.CITY,),
+        "按入驻率、企业、从业人员和收入排序候选楼宇并授牌。",
+    ),
+    NavItem(
+        "示范楼宇",
+        "demonstration-buildings",
+        (PUBLIC, Role.CITY, Role.DISTRICT, Role.ENTERPRISE),
+        "“满天星”示范楼宇名单：地址、面积、入驻率和主要产业。",
+    ),
     NavItem(
         "账号管理",
         "account-list",

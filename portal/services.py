@@ -46,17 +46,19 @@ def create_account(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str = "",
     role: str,
     region: Region | None = None,
     enterprise=None,
     is_active: bool = True,
     admin: bool = False,
+    password_hash: str = "",
 ) -> User:
     """Open an account. City staff open any; a district officer only enterprise users of its region.
 
-    ``actor=None`` is the system itself (management commands such as seed_demo). ``admin`` lets a city
-    account into the admin site for repair work."""
+    ``actor=None`` is the system itself (management commands such as seed_demo); only it may pass an
+    already hashed ``password_hash`` instead of a password, to open many accounts without hashing each.
+    ``admin`` lets a city account into the admin site for repair work."""
     _check_actor_may_manage(actor=actor, role=role, enterprise=enterprise)
     region, enterprise = _check_binding(role=role, region=region, enterprise=enterprise)
     username = (username or "").strip()
@@ -75,11 +77,14 @@ def create_account(
         is_staff=admin,
         is_superuser=admin,
     )
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
-    user.set_password(password)
+    if password_hash and actor is None:
+        user.password = password_hash
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
     user._history_user = actor
     user.save()
     return user

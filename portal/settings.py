@@ -188,6 +188,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Swagger UI served from our own static files: the city's network reaches no CDN.
+    # Choice sets shared by fields of the same name get one stable schema name each.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "portal.choices.RegionKind",
+        "SupportKindEnum": "enterprises.choices.SupportKind",
+        "HonourKindEnum": "enterprises.choices.HonourKind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="account-list"),
     path("accounts/new/", views.AccountCreateView.as_view(), name="account-create"),
     path("accounts/<int:pk>/", views.AccountUpdateView.as_view(), name="account-update"),
+    path("", include("buildings.urls")),
+    path("", include("enterprises.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -111,3 +111,61 @@ def report_payload(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+# --- buildings: the ledger, occupancies, 示范楼宇 ----------------------------------------------------------
+
+
+def make_building(region_code: str = "500103", **overrides):
+    """A ledger building made through the service, so its dated acquisition record exists too."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from buildings import services
+
+    make_building.counter = getattr(make_building, "counter", 0) + 1
+    data = {
+        "name": f"测试楼宇{make_building.counter}",
+        "region": region(region_code),
+        "address": "重庆市测试大道 1 号",
+        "owner": "重庆测试城市建设投资有限公司",
+        "gross_area": Decimal("20000.00"),
+        "acquired_area": Decimal("15000.00"),
+        "acquired_on": timezone.localdate() - timedelta(days=400),
+        "letting_area": Decimal("12000.00"),
+    }
+    data.update(overrides)
+    return services.create_building(actor=None, **data)
+
+
+def make_occupancy(building, enterprise=None, area="1000.00", days_ago: int = 100, **overrides):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from buildings import services
+
+    data = {"start_date": timezone.localdate() - timedelta(days=days_ago), "end_date": None}
+    data.update(overrides)
+    enterprise = enterprise or EnterpriseFactory(region=building.region)
+    return services.create_occupancy(
+        actor=None, building=building, enterprise=enterprise, area=Decimal(area), **data
+    )
+
+
+def designate(building, batch: int = 1, days_ago: int = 30):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from buildings import services
+
+    return services.designate_building(
+        actor=None,
+        building=building,
+        batch=batch,
+        designated_on=timezone.localdate() - timedelta(days=days_ago),
+    )

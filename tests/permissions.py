@@ -222,6 +222,124 @@ CASES += [
     Case("reporting-completeness", "get", _period, expect(401, 403, 200, 200, 200)),
 ]
 
+
+def _page(path):
+    return lambda w: path
+
+
+def _report_page(status, step=""):
+    return lambda w: f"/reports/{w.report(status).pk}/{step}"
+
+
+CASES += [
+    Case("enterprises:list", "get", _page("/enterprises/"), expect(302, 403, 200, 200, 200), api=False),
+    Case("enterprises:create", "get", _page("/enterprises/new/"), expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "enterprises:create",
+        "post",
+        _page("/enterprises/new/"),
+        expect(302, 403, 400, 302, 302),
+        api=False,
+        data=lambda w: {**_new_enterprise(w), "region": w.district.region_id, "arrival_origin": "new"},
+    ),
+    Case(
+        "enterprises:detail",
+        "get",
+        lambda w: f"/enterprises/{w.own_enterprise.pk}/",
+        expect(302, 200, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "enterprises:edit",
+        "get",
+        lambda w: f"/enterprises/{w.own_enterprise.pk}/edit/",
+        expect(302, 200, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "enterprises:edit",
+        "post",
+        lambda w: f"/enterprises/{w.own_enterprise.pk}/edit/",
+        expect(302, 302, 404, 400, 400),
+        api=False,
+        data=lambda w: {"contact_name": "李四"},
+    ),
+    Case(
+        "enterprises:honour-add",
+        "post",
+        lambda w: f"/enterprises/{w.own_enterprise.pk}/honours/",
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=lambda w: {"kind": "itss", "year": 2024},
+    ),
+    Case(
+        "enterprises:grant-add",
+        "post",
+        lambda w: f"/enterprises/{w.own_enterprise.pk}/grants/",
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=_grant,
+    ),
+    Case("enterprises:report-list", "get", _page("/reports/"), expect(302, 200, 200, 200, 200), api=False),
+    Case(
+        "enterprises:report-create", "get", _page("/reports/new/"), expect(302, 200, 403, 403, 403), api=False
+    ),
+    Case(
+        "enterprises:report-create",
+        "post",
+        _page("/reports/new/"),
+        expect(302, 302, 403, 403, 403),
+        api=False,
+        data=_new_report,
+    ),
+    Case(
+        "enterprises:report-detail", "get", _report_page("draft"), expect(302, 200, 404, 200, 200), api=False
+    ),
+    Case(
+        "enterprises:report-edit",
+        "get",
+        _report_page("draft", "edit/"),
+        expect(302, 200, 403, 403, 403),
+        api=False,
+    ),
+    Case(
+        "enterprises:report-edit",
+        "post",
+        _report_page("draft", "edit/"),
+        expect(302, 302, 403, 403, 403),
+        api=False,
+        data=lambda w: {k: v for k, v in _new_report(w).items() if k not in ("enterprise", "period")},
+    ),
+    Case(
+        "enterprises:report-step",
+        "post",
+        _report_page("submitted", "approve/"),
+        expect(302, 403, 404, 302, 403),
+        api=False,
+    ),
+    Case("enterprises:review", "get", _page("/review/"), expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "enterprises:review",
+        "post",
+        _page("/review/"),
+        expect(302, 403, 302, 302, 302),
+        api=False,
+        data=lambda w: {"selected": [w.report("submitted").pk]},
+    ),
+    Case(
+        "enterprises:completeness", "get", _page("/completeness/"), expect(302, 403, 200, 200, 200), api=False
+    ),
+    Case("enterprises:pool", "get", _page("/pool/"), expect(302, 403, 403, 403, 200), api=False),
+    Case(
+        "enterprises:pool",
+        "post",
+        _page("/pool/"),
+        expect(302, 403, 403, 403, 302),
+        api=False,
+        data=lambda w: {"enterprise": w.own_enterprise.pk, "level": "qiming", "reason": "试点入库"},
+    ),
+]
+
 # Routes that are not records of anyone's: authentication, documentation, health, the admin site.
 NOT_SCOPED = {
     "login",
@@ -234,3 +352,226 @@ NOT_SCOPED = {
     "api-docs",
     "api-root",
 }
+
+# --- buildings -----------------------------------------------------------------------------------------
+# The target records are the own region's (渝中区): a plain building, a current 示范楼宇 and an occupancy of
+# the own enterprise. Made on first use through the services, found again afterwards.
+
+
+def _building(w, name="矩阵楼宇", designated=False):
+    from buildings.models import Building
+    from tests.factories import designate, make_building
+
+    building = Building.objects.filter(region__code=w.own_region_code, name=name).first()
+    if building is None:
+        building = make_building(w.own_region_code, name=name)
+        if designated:
+            designate(building)
+    return building
+
+
+def _showcase(w):
+    return _building(w, name="矩阵示范楼宇", designated=True)
+
+
+def _occupancy(w):
+    from buildings.models import Occupancy
+    from tests.factories import make_occupancy
+
+    building = _building(w)
+    return Occupancy.objects.filter(building=building).first() or make_occupancy(building, w.own_enterprise)
+
+
+def _new_building(w):
+    return {
+        "name": "矩阵新楼宇",
+        "region": w.own_region_code,
+        "address": "民族路 1 号",
+        "owner": "渝中城投",
+        "gross_area": "20000.00",
+        "acquired_area": "15000.00",
+        "acquired_on": "2025-01-10",
+        "letting_area": "12000.00",
+    }
+
+
+def _new_occupancy(w):
+    return {
+        "building": _building(w).pk,
+        "enterprise": w.own_enterprise.pk,
+        "area": "800.00",
+        "start_date": "2025-03-01",
+    }
+
+
+def _building_page(suffix=""):
+    return lambda w: f"/buildings/{_building(w).pk}/{suffix}"
+
+
+CASES += [
+    Case("building-list", "get", lambda w: "/api/v1/buildings/", expect(401, 403, 200, 200, 200)),
+    Case(
+        "building-list",
+        "post",
+        lambda w: "/api/v1/buildings/",
+        expect(401, 403, 400, 201, 201),
+        data=_new_building,
+    ),
+    Case(
+        "building-detail",
+        "get",
+        lambda w: f"/api/v1/buildings/{_building(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+    ),
+    Case(
+        "building-detail",
+        "patch",
+        lambda w: f"/api/v1/buildings/{_building(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+        data=lambda w: {"operator": "渝中楼宇运营有限公司"},
+    ),
+    Case(
+        "building-designate",
+        "post",
+        lambda w: f"/api/v1/buildings/{_building(w).pk}/designate/",
+        expect(401, 403, 403, 403, 201),
+        data=lambda w: {"batch": 3, "designated_on": "2025-06-01"},
+    ),
+    Case(
+        "building-revoke",
+        "post",
+        lambda w: f"/api/v1/buildings/{_showcase(w).pk}/revoke/",
+        expect(401, 403, 403, 403, 200),
+        data=lambda w: {"reason": "入驻率持续偏低"},
+    ),
+    Case("occupancy-list", "get", lambda w: "/api/v1/occupancies/", expect(401, 200, 200, 200, 200)),
+    Case(
+        "occupancy-list",
+        "post",
+        lambda w: "/api/v1/occupancies/",
+        expect(401, 403, 404, 201, 201),
+        data=_new_occupancy,
+    ),
+    Case(
+        "occupancy-detail",
+        "get",
+        lambda w: f"/api/v1/occupancies/{_occupancy(w).pk}/",
+        expect(401, 200, 404, 200, 200),
+    ),
+    Case(
+        "occupancy-detail",
+        "patch",
+        lambda w: f"/api/v1/occupancies/{_occupancy(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+        data=lambda w: {"area": "900.00"},
+    ),
+    Case(
+        "demonstration-building-list",
+        "get",
+        lambda w: "/api/v1/demonstration-buildings/",
+        expect(200, 200, 200, 200, 200),
+    ),
+    Case(
+        "demonstration-building-detail",
+        "get",
+        lambda w: f"/api/v1/demonstration-buildings/{_showcase(w).pk}/",
+        expect(200, 200, 200, 200, 200),
+    ),
+    Case("buildings-ledger", "get", lambda w: "/buildings/", expect(302, 403, 200, 200, 200), api=False),
+    Case("buildings-create", "get", lambda w: "/buildings/new/", expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "buildings-create",
+        "post",
+        lambda w: "/buildings/new/",
+        expect(302, 403, 302, 302, 302),
+        api=False,
+        data=lambda w: {**_new_building(w), "region": _building(w).region_id, "renovation_status": "done"},
+    ),
+    Case("buildings-detail", "get", _building_page(), expect(302, 403, 404, 200, 200), api=False),
+    Case("buildings-update", "get", _building_page("edit/"), expect(302, 403, 404, 200, 200), api=False),
+    Case(
+        "buildings-update",
+        "post",
+        _building_page("edit/"),
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=lambda w: {**_new_building(w), "region": _building(w).region_id, "renovation_status": "done"},
+    ),
+    Case(
+        "buildings-occupancy-create",
+        "get",
+        _building_page("occupancies/new/"),
+        expect(302, 403, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "buildings-occupancy-create",
+        "post",
+        _building_page("occupancies/new/"),
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=lambda w: {"enterprise": w.own_enterprise.pk, "area": "500", "start_date": "2025-02-01"},
+    ),
+    Case(
+        "buildings-occupancy-update",
+        "get",
+        lambda w: f"/buildings/occupancies/{_occupancy(w).pk}/edit/",
+        expect(302, 403, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "buildings-occupancy-update",
+        "post",
+        lambda w: f"/buildings/occupancies/{_occupancy(w).pk}/edit/",
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=lambda w: {"area": "700", "start_date": "2025-01-01", "end_date": ""},
+    ),
+    Case(
+        "buildings-designate", "get", _building_page("designate/"), expect(302, 403, 403, 403, 200), api=False
+    ),
+    Case(
+        "buildings-designate",
+        "post",
+        _building_page("designate/"),
+        expect(302, 403, 403, 403, 302),
+        api=False,
+        data=lambda w: {"batch": 3, "designated_on": "2025-06-01"},
+    ),
+    Case(
+        "buildings-revoke",
+        "get",
+        lambda w: f"/buildings/{_showcase(w).pk}/revoke/",
+        expect(302, 403, 403, 403, 200),
+        api=False,
+    ),
+    Case(
+        "buildings-revoke",
+        "post",
+        lambda w: f"/buildings/{_showcase(w).pk}/revoke/",
+        expect(302, 403, 403, 403, 302),
+        api=False,
+        data=lambda w: {"reason": "入驻率持续偏低"},
+    ),
+    Case(
+        "buildings-selection",
+        "get",
+        lambda w: "/buildings/selection/",
+        expect(302, 403, 403, 403, 200),
+        api=False,
+    ),
+    Case(
+        "demonstration-buildings",
+        "get",
+        lambda w: "/demonstration-buildings/",
+        expect(200, 200, 200, 200, 200),
+        api=False,
+    ),
+    Case(
+        "demonstration-building-page",
+        "get",
+        lambda w: f"/demonstration-buildings/{_showcase(w).pk}/",
+        expect(200, 200, 200, 200, 200),
+        api=False,
+    ),
+]

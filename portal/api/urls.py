@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from buildings.api import views as building_views
 from enterprises.api import views as enterprise_views
 
 from . import views
@@ -13,6 +14,11 @@ router.register("accounts", views.AccountViewSet, basename="account")
 router.register("enterprises", enterprise_views.EnterpriseViewSet, basename="enterprise")
 router.register("support-grants", enterprise_views.SupportGrantViewSet, basename="support-grant")
 router.register("monthly-reports", enterprise_views.MonthlyReportViewSet, basename="monthly-report")
+router.register("buildings", building_views.BuildingViewSet, basename="building")
+router.register("occupancies", building_views.OccupancyViewSet, basename="occupancy")
+router.register(
+    "demonstration-buildings", building_views.DemonstrationBuildingViewSet, basename="demonstration-building"
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

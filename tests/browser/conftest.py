@@ -50,3 +50,19 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def login(live_server):
+    """Log a page in through the real login form."""
+    from tests.factories import TEST_PASSWORD
+
+    def go(page, username):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return go

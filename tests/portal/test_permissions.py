@@ -11,7 +11,7 @@ def _named_routes(patterns=None, namespace=None):
                 continue
             yield from _named_routes(pattern.url_patterns, pattern.namespace)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield pattern.name
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, MonthlyReport
 from portal.choices import Role
 from portal.models import Region, User
 
@@ -11,7 +11,10 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     return (
         sorted(User.objects.values_list("username", "role", "region__code", "enterprise__uscc", "password")),
-        sorted(Enterprise.objects.values_list("uscc", "name", "region__code")),
+        sorted(Enterprise.objects.values_list("uscc", "name", "region__code", "tier")),
+        sorted(
+            MonthlyReport.objects.values_list("enterprise__uscc", "period", "status", "operating_revenue")
+        ),
     )
 
 
@@ -21,7 +24,19 @@ def test_seed_demo_creates_the_accounts_of_the_api_contract():
     for region in Region.objects.top_level():
         officer = User.objects.get(username=f"district-{region.code}")
         assert (officer.role, officer.region) == (Role.DISTRICT, region)
-    assert Enterprise.objects.exists()
+    assert Enterprise.objects.count() >= 60
+    assert set(Enterprise.objects.exclude(tier="").values_list("tier", flat=True)) == {
+        "super",
+        "beidou",
+        "qiming",
+    }
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "approved",
+        "accepted",
+        "returned",
+    }
     for enterprise in Enterprise.objects.all():
         assert User.objects.get(username=f"ent-{enterprise.uscc}").enterprise == enterprise
     assert User.objects.get(username="district-500109").check_password("Demo-pass-2026")

@@ -1,0 +1,201 @@
+"""Reads of the building ledger that are more than a filter: totals, main industries, the region chart,
+the ranking of candidates for 示范楼宇, and the cache of the public list.
+
+The public list is cached under a version number that every write in ``services`` bumps, so a change to
+a building, an occupancy or a designation shows at once and nothing stale is ever served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from enterprises.choices import Industry
+
+from .models import ZERO, Building, Occupancy, occupancy_rate
+
+PUBLIC_VERSION_KEY = "buildings:public:version"
+PUBLIC_TIMEOUT = 60 * 60  # an hour; every write bumps the version anyway
+MAIN_INDUSTRIES = 3
+
+
+# --- the public cache --------------------------------------------------------------------------------
+
+
+def public_version() -> int:
+    version = cache.get(PUBLIC_VERSION_KEY)
+    if version is None:
+        cache.add(PUBLIC_VERSION_KEY, 1, None)
+        version = cache.get(PUBLIC_VERSION_KEY) or 1
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(PUBLIC_VERSION_KEY)
+    except ValueError:  # the key is gone (evicted, or never set): start again above any old version
+        cache.set(PUBLIC_VERSION_KEY, int(timezone.now().timestamp()), None)
+
+
+def invalidate_public() -> None:
+    """Forget the cached public list. Bumped now (so the writing request sees its change) and again on
+    commit (so a page a concurrent reader cached from the pre-commit data is not served either)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cached_public(name: str, params: dict, compute: Callable[[], object]):
+    """``compute()``'s result cached under the current public version, the view's name and its
+    parameters. Results must be plain data (dicts, lists, strings, numbers, dates)."""
+    digest = hashlib.sha1(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()  # noqa: S324
+    key = f"buildings:public:{public_version()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PUBLIC_TIMEOUT)
+    return value
+
+
+# --- figures -----------------------------------------------------------------------------------------
+
+
+def ledger_totals(buildings, on: date | None = None) -> dict:
+    """The totals row of a (filtered) ledger: gross, acquired, letting and used area, occupancy rate.
+    Two aggregate queries whatever the number of buildings."""
+    on = on or timezone.localdate()
+    plain = buildings.order_by().values("pk")
+    sums = Building.objects.filter(pk__in=plain).aggregate(
+        count=Count("pk"), gross=Sum("gross_area"), acquired=Sum("acquired_area"), letting=Sum("letting_area")
+    )
+    used = Occupancy.objects.active_on(on).filter(building__in=plain).aggregate(total=Sum("area"))["total"]
+    totals = {key: (value if value is not None else ZERO) for key, value in sums.items()}
+    totals["count"] = sums["count"]
+    totals["used"] = used or ZERO
+    totals["rate"] = occupancy_rate(totals["used"], totals["letting"])
+    return totals
+
+
+def main_industries(building_ids: Iterable[int], on: date | None = None) -> dict[int, list[dict]]:
+    """The most common industries of each building's current occupants (at most three, most enterprises
+    first, then in the order of the industry list). One query for any number of buildings."""
+    on = on or timezone.localdate()
+    rows = (
+        Occupancy.objects.active_on(on)
+        .filter(building_id__in=list(building_ids))
+        .order_by()
+        .values("building_id", "enterprise__industry")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    order = {value: index for index, value in enumerate(Industry.values)}
+    labels = dict(Industry.choices)
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in rows:
+        counts[row["building_id"]][row["enterprise__industry"]] += row["n"]
+    result = {}
+    for building_id, counter in counts.items():
+        ranked = sorted(counter.items(), key=lambda item: (-item[1], order.get(item[0], 99)))
+        result[building_id] = [
+            {"code": code, "label": labels.get(code, code), "enterprises": n}
+            for code, n in ranked[:MAIN_INDUSTRIES]
+        ]
+    return result
+
+
+def region_chart(buildings, on: date | None = None) -> list[dict]:
+    """Buildings and used area per region of a (filtered) set of buildings, in the regions' order: the
+    data of the public chart. Two grouped queries."""
+    on = on or timezone.localdate()
+    plain = buildings.order_by().values("pk")
+    counts = (
+        Building.objects.filter(pk__in=plain)
+        .order_by()
+        .values("region__code", "region__name", "region__sort_order")
+        .annotate(buildings=Count("pk"), letting=Sum("letting_area"))
+    )
+    used = dict(
+        Occupancy.objects.active_on(on)
+        .filter(building__in=plain)
+        .order_by()
+        .values("building__region__code")
+        .annotate(total=Sum("area"))
+        .values_list("building__region__code", "total")
+    )
+    rows = sorted(counts, key=lambda row: (row["region__sort_order"], row["region__code"]))
+    return [
+        {
+            "code": row["region__code"],
+            "name": row["region__name"],
+            "buildings": row["buildings"],
+            "letting_area": row["letting"] or ZERO,
+            "used_area": used.get(row["region__code"]) or ZERO,
+        }
+        for row in rows
+    ]
+
+
+def to_ten_thousand(area: Decimal) -> float:
+    """㎡ → 万㎡ with two places, for charts."""
+    return float((Decimal(area) / 10000).quantize(Decimal("0.01")))
+
+
+# --- 示范楼宇 selection ------------------------------------------------------------------------------
+
+SELECTION_ORDERS = {
+    "rate": (
+        "入驻率",
+        lambda row: (row["rate"] or Decimal(0), row["enterprise_count"], row["operating_revenue"]),
+    ),
+    "enterprises": ("在驻企业数", lambda row: (row["enterprise_count"], row["rate"] or Decimal(0))),
+    "employees": ("从业人员", lambda row: (row["employees"], row["rate"] or Decimal(0))),
+    "revenue": ("营业收入", lambda row: (row["operating_revenue"], row["rate"] or Decimal(0))),
+    "software_revenue": ("软件业务收入", lambda row: (row["software_revenue"], row["rate"] or Decimal(0))),
+}
+
+
+def selection_ranking(buildings, *, order: str = "rate", on: date | None = None) -> list[dict]:
+    """Candidate 示范楼宇 ranked by the performance figures of SPEC §5: occupancy rate, enterprises in the
+    building, and their employees and revenue from each one's latest accepted monthly report (本年累计,
+    as filed). ``buildings`` must carry ``with_figures()``. Three queries for any number of buildings."""
+    from enterprises.metrics import latest_figures
+
+    on = on or timezone.localdate()
+    buildings = list(buildings)
+    occupants: dict[int, set[int]] = defaultdict(set)
+    for building_id, enterprise_id in (
+        Occupancy.objects.active_on(on)
+        .filter(building_id__in=[b.pk for b in buildings])
+        .order_by()
+        .values_list("building_id", "enterprise_id")
+        .distinct()
+    ):
+        occupants[building_id].add(enterprise_id)
+    figures = latest_figures({e for ids in occupants.values() for e in ids}, as_of=on)
+    rows = []
+    for building in buildings:
+        reported = [figures[e] for e in occupants.get(building.pk, ()) if e in figures]
+        rows.append(
+            {
+                "building": building,
+                "rate": building.occupancy_rate,
+                "enterprise_count": building.enterprise_count,
+                "reporting": len(reported),
+                "employees": sum(f.employees for f in reported),
+                "operating_revenue": sum((f.operating_revenue for f in reported), ZERO),
+                "software_revenue": sum((f.software_revenue for f in reported), ZERO),
+                "latest_period": max((f.period for f in reported), default=None),
+            }
+        )
+    _, key = SELECTION_ORDERS.get(order, SELECTION_ORDERS["rate"])
+    rows.sort(key=key, reverse=True)
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
