@@ -20,6 +20,7 @@ class EnterpriseForm(forms.ModelForm):
             "region",
             "park",
             "address",
+            "building",
             "industry",
             "arrival_date",
             "arrival_origin",
@@ -37,6 +38,8 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.top_level()
         self.fields["park"].queryset = Region.objects.filter(kind="park")
         self.fields["relocated_from"].queryset = Region.objects.top_level()
+        building = Enterprise._meta.get_field("building").related_model
+        self.fields["building"].queryset = building.objects.visible_to(actor).select_related("region")
         self.fields["service_officer"].queryset = User.objects.filter(
             role__in=[Role.CITY, Role.DISTRICT], is_active=True
         ).select_related("region")

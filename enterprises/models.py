@@ -50,6 +50,14 @@ class Enterprise(models.Model):
         related_name="park_enterprises",
     )
     address = models.CharField("注册地址", max_length=300, blank=True)
+    building = models.ForeignKey(
+        "buildings.Building",
+        verbose_name="所在楼宇",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_enterprises",
+    )
     industry = models.CharField("产业方向", max_length=30, choices=Industry.choices)
     arrival_date = models.DateField("入驻日期", null=True, blank=True)
     arrival_origin = models.CharField(

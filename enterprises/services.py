@@ -40,6 +40,7 @@ REGISTRY_FIELDS = (
     "region",
     "park",
     "address",
+    "building",
     "industry",
     "arrival_date",
     "arrival_origin",
@@ -66,6 +67,8 @@ def _clean_enterprise(enterprise: Enterprise) -> None:
         enterprise.park.kind != RegionKind.PARK or enterprise.park.parent_id != enterprise.region_id
     ):
         errors["park"] = "所属园区必须是所属区域下的园区。"
+    if enterprise.building_id and enterprise.building.region_id != enterprise.region_id:
+        errors["building"] = "所在楼宇必须是企业所属区域台账中的楼宇。"
     if enterprise.arrival_origin == ArrivalOrigin.RELOCATED:
         if enterprise.relocated_from_id is None:
             errors["relocated_from"] = "市内迁移的企业必须填写迁出区域。"

@@ -20,6 +20,7 @@ class NavItem:
     roles: tuple
     description: str
     staff_only: bool = False
+    secondary: bool = False  # shown small, beside the user's name, not in the main row
 
 
 ITEMS = (
@@ -60,22 +61,39 @@ ITEMS = (
         "开设和停用账号；区县用户为本区域企业开设企业填报员账号。",
     ),
     NavItem(
-        "修改密码", "password_change", (Role.CITY, Role.DISTRICT, Role.ENTERPRISE), "修改自己的登录密码。"
+        "修改密码",
+        "password_change",
+        (Role.CITY, Role.DISTRICT, Role.ENTERPRISE),
+        "修改自己的登录密码。",
+        secondary=True,
     ),
     NavItem(
         "接口文档",
         "api-docs",
         (Role.CITY, Role.DISTRICT, Role.ENTERPRISE),
         "对接企业系统和市级监测平台的 API。",
+        secondary=True,
     ),
-    NavItem("管理后台", "admin:index", (Role.CITY,), "维护区域等基础数据，查看修改历史。", staff_only=True),
+    NavItem(
+        "管理后台",
+        "admin:index",
+        (Role.CITY,),
+        "维护区域等基础数据，查看修改历史。",
+        staff_only=True,
+        secondary=True,
+    ),
 )
 
 
 def items_for(user) -> list[dict]:
     role = role_of(user) or PUBLIC
     return [
-        {"label": item.label, "url": reverse(item.url_name), "description": item.description}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "description": item.description,
+            "secondary": item.secondary,
+        }
         for item in ITEMS
         if role in item.roles and (not item.staff_only or user.is_staff)
     ]

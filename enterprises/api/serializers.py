@@ -38,6 +38,11 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     service_officer = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role__in=[Role.CITY, Role.DISTRICT]), required=False, allow_null=True
     )
+    building = ScopedPrimaryKeyRelatedField(
+        queryset=Enterprise._meta.get_field("building").related_model.objects.all(),
+        required=False,
+        allow_null=True,
+    )
     tags = TagListField(required=False)
     tier = serializers.SerializerMethodField()
     honours = HonourSerializer(many=True, read_only=True)
@@ -52,6 +57,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "region",
             "park",
             "address",
+            "building",
             "industry",
             "tags",
             "arrival_date",

@@ -185,3 +185,24 @@ def test_support_grant_for_another_region_is_404(world, api):
     response = grant(api, world.district, world.other_enterprise)
     assert response.status_code == 404
     assert not SupportGrant.objects.exists()
+
+
+# --- the building an enterprise is registered in ---------------------------------------------------------
+
+
+def test_enterprise_building_must_be_in_its_region(world, api):
+    from tests.factories import make_building
+
+    own_building, other_building = make_building("500103"), make_building("500105")
+    url = f"/api/v1/enterprises/{world.own_enterprise.pk}/"
+    response = api.as_user(world.district).patch(url, {"building": own_building.pk}, format="json")
+    assert response.status_code == 200 and response.data["building"] == own_building.pk
+
+    response = api.as_user(world.district).patch(url, {"building": other_building.pk}, format="json")
+    assert response.status_code == 404  # another region's building is out of the officer's sight
+
+    response = api.as_user(world.city).patch(url, {"building": other_building.pk}, format="json")
+    assert response.status_code == 400
+    assert response.data == {"building": ["所在楼宇必须是企业所属区域台账中的楼宇。"]}
+    world.own_enterprise.refresh_from_db()
+    assert world.own_enterprise.building == own_building
