@@ -82,3 +82,43 @@ def used_area_added(
         at_end=Sum("area", filter=_running_on(end)), at_start=Sum("area", filter=_running_on(before))
     )
     return {row[key]: _two_places(row["at_end"]) - _two_places(row["at_start"]) for row in rows}
+
+
+# --- The records behind a number, for the evaluation scorecard's drill-down ---------------------------------
+
+
+def acquired_area_records(start: date, end: date, *, code: str, by: str = "region") -> list[dict]:
+    """The dated acquisition changes that make ``acquired_area_added`` for one region."""
+    changes = AcquisitionChange.objects.filter(changed_on__range=(start, end), **{LEVELS[by]: code})
+    return [
+        {
+            "building": c.building_id,
+            "label": c.building.name,
+            "detail": f"{c.changed_on:%Y-%m-%d} {c.note}".strip(),
+            "value": _two_places(c.area_added),
+        }
+        for c in changes.select_related("building").order_by("changed_on", "pk")
+    ]
+
+
+def used_area_records(start: date, end: date, *, code: str, by: str = "region") -> list[dict]:
+    """The occupancies that began or ended in the period, with their signed effect on ``used_area_added``."""
+    before = start - timedelta(days=1)
+    rows = []
+    touching = Occupancy.objects.filter(_running_on(end) | _running_on(before), **{LEVELS[by]: code})
+    for occupancy in touching.select_related("building", "enterprise").order_by("start_date", "pk"):
+        at_end, at_start = occupancy.is_active_on(end), occupancy.is_active_on(before)
+        if at_end == at_start:
+            continue  # running throughout: no change in the period
+        rows.append(
+            {
+                "building": occupancy.building_id,
+                "enterprise": occupancy.enterprise_id,
+                "label": f"{occupancy.building.name} · {occupancy.enterprise.name}",
+                "detail": f"{occupancy.start_date:%Y-%m-%d} 起"
+                if at_end
+                else f"{occupancy.end_date:%Y-%m-%d} 止",
+                "value": _two_places(occupancy.area if at_end else -occupancy.area),
+            }
+        )
+    return rows

@@ -5,9 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
-from .models import MonthlyReport
+from portal.periods import month_start
+
+from .choices import ArrivalOrigin
+from .models import Enterprise, MonthlyReport
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,106 @@ def latest_figures(enterprise_ids: Iterable[int], *, as_of: date | None = None) 
         enterprise_id: Figures(employees, operating, software, period)
         for enterprise_id, employees, operating, software, period in rows
     }
+
+
+# --- Evaluation indicators (SPEC §7), in the shape of buildings.metrics: {region code: Decimal} -------------
+#
+# ``by="region"`` groups by the enterprise's region, ``by="park"`` by its child unit (enterprises outside a
+# park are left out); ``regions`` limits the answer to some codes. Periods are inclusive days.
+
+LEVELS = {"region": "region__code", "park": "park__code"}
+
+
+def _level(by: str) -> str:
+    try:
+        return LEVELS[by]
+    except KeyError:
+        raise ValueError(f"by must be one of {sorted(LEVELS)}, not {by!r}") from None
+
+
+def _scoped(queryset, key: str, regions):
+    queryset = queryset.filter(**{f"{key}__isnull": False})
+    return queryset.filter(**{f"{key}__in": list(regions)}) if regions is not None else queryset
+
+
+def _arrivals(start: date, end: date, *, by: str, regions, exclude_relocated: bool):
+    key = _level(by)
+    queryset = _scoped(
+        Enterprise.objects.filter(arrival_date__gte=start, arrival_date__lte=end), key, regions
+    )
+    if exclude_relocated:
+        queryset = queryset.exclude(arrival_origin=ArrivalOrigin.RELOCATED)
+    return key, queryset
+
+
+def new_enterprises(
+    start: date, end: date, *, by: str = "region", regions=None, exclude_relocated: bool = True
+) -> dict[str, Decimal]:
+    """新增企业数: enterprises whose arrival date falls in the period. Relocations within Chongqing are left
+    out by default (SPEC §3: otherwise regions score by poaching from each other)."""
+    key, queryset = _arrivals(start, end, by=by, regions=regions, exclude_relocated=exclude_relocated)
+    rows = queryset.order_by().values(key).annotate(n=Count("pk"))
+    return {row[key]: Decimal(row["n"]) for row in rows}
+
+
+def new_enterprises_records(
+    start: date, end: date, *, code: str, by: str = "region", exclude_relocated: bool = True
+) -> list[dict]:
+    _, queryset = _arrivals(start, end, by=by, regions=[code], exclude_relocated=exclude_relocated)
+    return [
+        {
+            "enterprise": e.pk,
+            "label": e.name,
+            "detail": f"{e.arrival_date:%Y-%m-%d} {e.get_arrival_origin_display()}",
+            "value": Decimal(1),
+        }
+        for e in queryset.order_by("arrival_date", "name")
+    ]
+
+
+def _headcounts(start: date, end: date, *, by: str, regions):
+    """Each reporting enterprise's headcount in its last accepted report of the period (``after``), in its
+    last accepted report before it (``before``), and its contribution to 新增从业人员 (``added``)."""
+    key = _level(by)
+    first, last = month_start(start), month_start(end)
+    accepted = MonthlyReport.objects.accepted().filter(enterprise=OuterRef("pk"))
+    after = accepted.filter(period__gte=first, period__lte=last).order_by("-period").values("employees")[:1]
+    before = accepted.filter(period__lt=first).order_by("-period").values("employees")[:1]
+    arrived = Q(arrival_date__gte=start, arrival_date__lte=end)
+    return key, (
+        _scoped(Enterprise.objects.all(), key, regions)
+        .annotate(after=Subquery(after), before=Subquery(before))
+        .filter(after__isnull=False)
+        .annotate(
+            added=Case(
+                When(arrived, then=F("after")),  # arrived in the period: counted from 0
+                When(before__isnull=True, then=Value(0)),  # no earlier figure to grow from: not measurable
+                default=F("after") - F("before"),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+def new_employees(start: date, end: date, *, by: str = "region", regions=None) -> dict[str, Decimal]:
+    """新增从业人员 (SPEC §7): Σ over the region's enterprises of the headcount in the last accepted report
+    of the period minus that in the last accepted report before it (0 for an enterprise that arrived in the
+    period). One query."""
+    key, queryset = _headcounts(start, end, by=by, regions=regions)
+    totals: dict[str, Decimal] = {}
+    for code, added in queryset.order_by().values_list(key, "added"):
+        totals[code] = totals.get(code, Decimal(0)) + added
+    return totals
+
+
+def new_employees_records(start: date, end: date, *, code: str, by: str = "region") -> list[dict]:
+    _, queryset = _headcounts(start, end, by=by, regions=[code])
+    return [
+        {
+            "enterprise": e.pk,
+            "label": e.name,
+            "detail": f"{e.before if e.before is not None else '—'} → {e.after} 人",
+            "value": Decimal(e.added),
+        }
+        for e in queryset.order_by("-added", "name")
+    ]

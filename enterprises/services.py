@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.choices import RegionKind, Role
 from portal.exceptions import TransitionNotAllowed
 from portal.models import Region, User
+from portal.signals import accepted_data_changed
 
 from .choices import ArrivalOrigin, PoolDecisionKind, PoolLevel, ReportStatus, TierLevel
 from .models import (
@@ -363,7 +364,14 @@ def unlock_report(*, actor: User | None, report: MonthlyReport, reason: str) -> 
 
 
 def _after_accepted_data_changed(report: MonthlyReport) -> None:
-    """Accepted data changed: a December report moves the enterprise's tier (recomputed in Celery)."""
+    """Accepted data changed: tell listeners (evaluation recomputes rankings), and a December report moves
+    the enterprise's tier (recomputed in Celery)."""
+    region_ids = [report.enterprise.region_id] + (
+        [report.enterprise.park_id] if report.enterprise.park_id else []
+    )
+    transaction.on_commit(
+        lambda: accepted_data_changed.send(sender=MonthlyReport, region_ids=region_ids, day=report.period)
+    )
     if report.period.month == 12:
         from .tasks import recompute_tier
 

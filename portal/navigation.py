@@ -55,6 +55,12 @@ ITEMS = (
         "“满天星”示范楼宇名单：地址、面积、入驻率和主要产业。",
     ),
     NavItem(
+        "发展评价",
+        "evaluation:schemes",
+        (Role.CITY, Role.DISTRICT),
+        "半年评估、全年考核：排名、奖励和得分卡。",
+    ),
+    NavItem(
         "账号管理",
         "account-list",
         (Role.CITY, Role.DISTRICT),

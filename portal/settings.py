@@ -7,6 +7,7 @@ eagerly and the cache is local memory. With DEBUG=false a missing SECRET_KEY sto
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -116,6 +117,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    # Rankings are recomputed when an evaluation period closes (SPEC §7).
+    "evaluation-period-close": {
+        "task": "evaluation.tasks.recompute_closed_periods",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}
 
 # --- Accounts
 AUTH_USER_MODEL = "portal.User"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.AccountUpdateView.as_view(), name="account-update"),
     path("", include("buildings.urls")),
     path("", include("enterprises.urls")),
+    path("", include("evaluation.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -141,3 +141,19 @@ def api():
             return self
 
     return Client()
+
+
+@pytest.fixture
+def celery_worker():
+    """A real Celery worker in a thread, consuming from Redis (tests marked ``worker``; CI sets REDIS_URL)."""
+    from django.conf import settings
+
+    require(bool(settings.REDIS_URL), "REDIS_URL is not set: no broker for a real worker")
+    from celery.contrib.testing.worker import start_worker
+
+    from portal import celery_app
+
+    celery_app.loader.import_module("celery.contrib.testing.tasks")
+    celery_app.control.purge()  # messages an earlier, interrupted run left behind are not this test's
+    with start_worker(celery_app, pool="solo", perform_ping_check=True, shutdown_timeout=10) as worker:
+        yield worker

@@ -340,6 +340,152 @@ CASES += [
     ),
 ]
 
+
+# --- evaluation ----------------------------------------------------------------------------------------
+def _scheme(w):
+    from evaluation import services
+    from tests.factories import region
+
+    return services.create_scheme(
+        actor=None,
+        name="测试方案",
+        year=2025,
+        period="Y",
+        regions=[region("500103"), region("500105")],
+        indicators=[
+            {"code": "employees", "name": "新增从业人员", "weight": "100", "source": "new_employees"}
+        ],
+        award_table=["3000", "2500"],
+    )
+
+
+def _run(status):
+    def make(w):
+        from evaluation import services
+
+        run = services.request_recompute(actor=None, scheme=_scheme(w))
+        services.compute_run(run_id=run.pk)
+        if status == "published":
+            run.refresh_from_db()
+            services.publish_run(actor=None, run=run)
+        return f"/api/v1/evaluation/runs/{run.pk}/"
+
+    return make
+
+
+CASES += [
+    Case(
+        "evaluation-scheme-list",
+        "get",
+        lambda w: "/api/v1/evaluation/schemes/",
+        expect(401, 403, 200, 200, 200),
+    ),
+    Case(
+        "evaluation-scheme-list",
+        "post",
+        lambda w: "/api/v1/evaluation/schemes/",
+        expect(401, 403, 403, 403, 201),
+        data=lambda w: {
+            "name": "方案",
+            "year": 2025,
+            "period": "H1",
+            "regions": ["500103"],
+            "indicators": [{"code": "x", "name": "新增企业数", "weight": "100", "source": "new_enterprises"}],
+        },
+    ),
+    Case(
+        "evaluation-scheme-detail",
+        "get",
+        lambda w: f"/api/v1/evaluation/schemes/{_scheme(w).pk}/",
+        expect(401, 403, 200, 200, 200),
+    ),
+    Case(
+        "evaluation-scheme-manual-scores",
+        "get",
+        lambda w: f"/api/v1/evaluation/schemes/{_scheme(w).pk}/manual-scores/",
+        expect(401, 403, 200, 200, 200),
+    ),
+    Case(
+        "evaluation-scheme-manual-scores",
+        "post",
+        lambda w: f"/api/v1/evaluation/schemes/{_scheme(w).pk}/manual-scores/",
+        expect(401, 403, 403, 403, 400),
+        data=lambda w: {"region": "500103", "indicator": "employees", "score": "1"},
+    ),
+    Case(
+        "evaluation-scheme-recompute",
+        "post",
+        lambda w: f"/api/v1/evaluation/schemes/{_scheme(w).pk}/recompute/",
+        expect(401, 403, 403, 403, 202),
+    ),
+    Case("evaluation-run-list", "get", lambda w: "/api/v1/evaluation/runs/", expect(401, 403, 200, 200, 200)),
+    Case("evaluation-run-detail", "get", _run("published"), expect(401, 403, 200, 200, 200)),
+    Case("evaluation-run-detail", "get", _run("done"), expect(401, 403, 404, 404, 200)),
+    Case(
+        "evaluation-run-detail",
+        "patch",
+        _run("done"),
+        expect(401, 403, 403, 403, 200),
+        data=lambda w: {"note": "x"},
+    ),
+    Case(
+        "evaluation-run-publish",
+        "post",
+        lambda w: _run("done")(w) + "publish/",
+        expect(401, 403, 403, 403, 200),
+    ),
+]
+
+
+def _run_page(status, suffix=""):
+    def make(w):
+        return _run(status)(w).replace("/api/v1/evaluation/runs/", "/evaluation/runs/") + suffix
+
+    return make
+
+
+CASES += [
+    Case("evaluation:schemes", "get", lambda w: "/evaluation/", expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "evaluation:scheme",
+        "get",
+        lambda w: f"/evaluation/schemes/{_scheme(w).pk}/",
+        expect(302, 403, 200, 200, 200),
+        api=False,
+    ),
+    Case(
+        "evaluation:scheme",
+        "post",
+        lambda w: f"/evaluation/schemes/{_scheme(w).pk}/",
+        expect(302, 403, 403, 403, 302),
+        api=False,
+        data=lambda w: {"region": "500103", "indicator": "employees", "score": "1"},
+    ),
+    Case(
+        "evaluation:recompute",
+        "post",
+        lambda w: f"/evaluation/schemes/{_scheme(w).pk}/recompute/",
+        expect(302, 403, 403, 403, 302),
+        api=False,
+    ),
+    Case("evaluation:run", "get", _run_page("published"), expect(302, 403, 200, 200, 200), api=False),
+    Case("evaluation:run", "get", _run_page("done"), expect(302, 403, 404, 404, 200), api=False),
+    Case(
+        "evaluation:publish",
+        "post",
+        _run_page("done", "publish/"),
+        expect(302, 403, 403, 403, 302),
+        api=False,
+    ),
+    Case(
+        "evaluation:scorecard",
+        "get",
+        _run_page("published", "regions/500103/"),
+        expect(302, 403, 404, 200, 200),
+        api=False,
+    ),
+]
+
 # Routes that are not records of anyone's: authentication, documentation, health, the admin site.
 NOT_SCOPED = {
     "login",

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from buildings.api import views as building_views
 from enterprises.api import views as enterprise_views
+from evaluation.api import views as evaluation_views
 
 from . import views
 
@@ -14,6 +15,8 @@ router.register("accounts", views.AccountViewSet, basename="account")
 router.register("enterprises", enterprise_views.EnterpriseViewSet, basename="enterprise")
 router.register("support-grants", enterprise_views.SupportGrantViewSet, basename="support-grant")
 router.register("monthly-reports", enterprise_views.MonthlyReportViewSet, basename="monthly-report")
+router.register("evaluation/schemes", evaluation_views.SchemeViewSet, basename="evaluation-scheme")
+router.register("evaluation/runs", evaluation_views.RunViewSet, basename="evaluation-run")
 router.register("buildings", building_views.BuildingViewSet, basename="building")
 router.register("occupancies", building_views.OccupancyViewSet, basename="occupancy")
 router.register(
