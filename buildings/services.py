@@ -19,6 +19,7 @@ from enterprises.choices import SupportKind
 from portal.choices import RegionKind, Role
 from portal.exceptions import TransitionNotAllowed
 from portal.models import Region
+from portal.signals import accepted_data_changed
 
 from . import selectors
 from .choices import RenovationStatus, TurnkeyItem, batch_label
@@ -224,7 +225,7 @@ def create_building(
         RenovationChange(building=building, changed_on=building.renovation_on, status=renovation_status),
         actor,
     )
-    selectors.invalidate_public()
+    _data_changed(building, acquired_on)
     return building
 
 
@@ -335,7 +336,7 @@ def update_building(*, actor, building: Building, **changes) -> Building:
     building.turnkey_ready = len(building.turnkey_checklist) == len(TurnkeyItem.values)
     building.support_types = _ordered(values["support_types"], SupportKind)
     _save(building, actor)
-    selectors.invalidate_public()
+    _data_changed(building, building.acquired_on, _today())
     return building
 
 
@@ -366,6 +367,17 @@ EDITABLE = {
     "contact_phone",
     "notes",
 }
+
+
+def _data_changed(building: Building, *days) -> None:
+    """A building's areas or occupancies changed: refresh the public list and tell listeners (evaluation
+    recomputes the schemes whose period covers one of the days)."""
+    selectors.invalidate_public()
+    region_ids = [building.region_id] + ([building.park_id] if building.park_id else [])
+    for day in {d for d in days if d is not None}:
+        transaction.on_commit(
+            lambda day=day: accepted_data_changed.send(sender=Building, region_ids=region_ids, day=day)
+        )
 
 
 def _save(instance, actor) -> None:
@@ -461,7 +473,7 @@ def create_occupancy(
         building=building, enterprise=enterprise, area=area, start_date=start_date, end_date=end_date
     )
     _save(occupancy, actor)
-    selectors.invalidate_public()
+    _data_changed(building, start_date, end_date)
     return occupancy
 
 
@@ -496,9 +508,10 @@ def update_occupancy(
         end_date=new_end,
         exclude_pk=occupancy.pk,
     )
+    days = (occupancy.start_date, occupancy.end_date, new_start, new_end)
     occupancy.area, occupancy.start_date, occupancy.end_date = new_area, new_start, new_end
     _save(occupancy, actor)
-    selectors.invalidate_public()
+    _data_changed(building_row, *days)
     return occupancy
 
 

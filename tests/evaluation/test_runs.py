@@ -206,3 +206,15 @@ def test_beat_recomputes_a_period_that_just_closed(make_scheme, monkeypatch):
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: date(scheme.year + 1, 1, 2))
     assert tasks.recompute_closed_periods() != []
     assert tasks.recompute_closed_periods() == []  # a run since the close: nothing more to do
+
+
+def test_a_building_change_recomputes_affected_schemes(make_scheme, django_capture_on_commit_callbacks):
+    from tests.factories import make_building
+
+    scheme = make_scheme(codes=["500103", "500105"], table=("3000", "2500"))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_building("500103", acquired_area=Decimal(8000), acquired_on=date(2025, 5, 1))
+    assert list(Run.objects.filter(scheme=scheme).values_list("trigger", flat=True)) == ["data"]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_building("500106", acquired_area=Decimal(8000), acquired_on=date(2025, 5, 1))  # not evaluated
+    assert Run.objects.filter(scheme=scheme).count() == 1
