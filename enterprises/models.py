@@ -127,6 +127,13 @@ class Enterprise(models.Model):
         return self.arrival_origin == ArrivalOrigin.RELOCATED
 
 
+class EnterpriseRecordQuerySet(ScopedQuerySet):
+    """Records owned by an enterprise: in scope where their enterprise is."""
+
+    region_path = "enterprise__region"
+    enterprise_path = "enterprise"
+
+
 class EnterpriseTag(models.Model):
     """One of 000's focus tags on an enterprise (工业软件, 汽车软件 …)."""
 
@@ -143,11 +150,6 @@ class EnterpriseTag(models.Model):
         return self.get_tag_display()
 
 
-class HonourQuerySet(ScopedQuerySet):
-    region_path = "enterprise__region"
-    enterprise_path = "enterprise"
-
-
 class Honour(models.Model):
     """An honour, list or certification of an enterprise, with its year and evidence."""
 
@@ -157,7 +159,7 @@ class Honour(models.Model):
     evidence = models.CharField("证明材料", max_length=300, blank=True, help_text="文件名、文号或链接")
 
     history = HistoricalRecords()
-    objects = HonourQuerySet.as_manager()
+    objects = EnterpriseRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "企业荣誉"
@@ -169,11 +171,6 @@ class Honour(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_kind_display()}"
-
-
-class SupportGrantQuerySet(ScopedQuerySet):
-    region_path = "enterprise__region"
-    enterprise_path = "enterprise"
 
 
 class SupportGrant(models.Model):
@@ -193,7 +190,7 @@ class SupportGrant(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SupportGrantQuerySet.as_manager()
+    objects = EnterpriseRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "新入驻企业支持"
@@ -263,10 +260,7 @@ def _money(label):
     return models.DecimalField(label, max_digits=14, decimal_places=2, default=0)
 
 
-class MonthlyReportQuerySet(ScopedQuerySet):
-    region_path = "enterprise__region"
-    enterprise_path = "enterprise"
-
+class MonthlyReportQuerySet(EnterpriseRecordQuerySet):
     def accepted(self):
         return self.filter(status=ReportStatus.ACCEPTED)
 
@@ -413,11 +407,6 @@ class StatisticsSettings(models.Model):
 # --- 培育库 cultivation pool (SPEC §3.2) -----------------------------------------------------------------------
 
 
-class PoolMembershipQuerySet(ScopedQuerySet):
-    region_path = "enterprise__region"
-    enterprise_path = "enterprise"
-
-
 class PoolMembership(models.Model):
     """An enterprise's current place in the 培育库; its decisions are kept in PoolDecision."""
 
@@ -427,7 +416,7 @@ class PoolMembership(models.Model):
     reason = models.CharField("入库理由", max_length=500)
 
     history = HistoricalRecords()
-    objects = PoolMembershipQuerySet.as_manager()
+    objects = EnterpriseRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培育库企业"
@@ -436,11 +425,6 @@ class PoolMembership(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.get_level_display()}"
-
-
-class PoolDecisionQuerySet(ScopedQuerySet):
-    region_path = "enterprise__region"
-    enterprise_path = "enterprise"
 
 
 class PoolDecision(models.Model):
@@ -458,7 +442,7 @@ class PoolDecision(models.Model):
     decided_on = models.DateField("决定日期")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = PoolDecisionQuerySet.as_manager()
+    objects = EnterpriseRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培育库决定"
