@@ -1,5 +1,5 @@
-"""Demo evaluation schemes (SPEC §7): last year's central urban annual examination (computed and published),
-this year's half-year assessment (a draft), and 北碚区's evaluation of its six 园城. Idempotent: a scheme
+"""Demo evaluation schemes (SPEC §7): last year's central urban annual examination and scenario evaluation
+(computed and published), this year's half-year assessment (a draft), and 北碚区's evaluation of its six 园城. Idempotent: a scheme
 that exists (by name) is left as it is."""
 
 import random
@@ -26,7 +26,14 @@ PARKS = [
     {"code": "new_employees", "name": "新增从业人员", "weight": "25", "source": "new_employees"},
     {"code": "mechanism", "name": "工作机制", "weight": "20", "source": "manual"},
 ]
+SCENARIO = [
+    {"code": "published", "name": "发布场景数", "weight": "30", "source": "published_scenarios"},
+    {"code": "awarded", "name": "揭榜金额", "weight": "40", "source": "awarded_amount"},
+    {"code": "delivered", "name": "落地场景数", "weight": "30", "source": "delivered_scenarios"},
+]
 AWARDS = ["3000", "2500", "2000", "1500", "1000", "500"]
+# 004 caps the scenario award at 500万元; the steps are an assumption (a scheme setting).
+SCENARIO_AWARDS = ["500", "400", "300", "200", "100"]
 COMMENTS = ["专班推进，机制健全", "出台配套政策并兑现到位", "举办产业活动，生态活跃", "工作推进一般"]
 
 
@@ -90,6 +97,18 @@ def seed(*, password: str, today) -> str:
         _manual_scores(half, rng)
         _compute(half)
         made.append(half)
+    scenario = _scheme(
+        f"中心城区应用场景建设评价（{today.year - 1}年度）",
+        year=today.year - 1,
+        period="Y",
+        regions=central,
+        indicators=SCENARIO,
+        award_table=SCENARIO_AWARDS,
+        award_cap=500,
+    )
+    if scenario:
+        _compute(scenario, publish=True)
+        made.append(scenario)
     beibei = _scheme(
         f"北碚区园城软件产业发展考核（{today.year - 1}年度）",
         year=today.year - 1,

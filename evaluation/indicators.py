@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from buildings import metrics as building_metrics
 from enterprises import metrics as enterprise_metrics
+from scenarios import metrics as scenario_metrics
 
 MANUAL = "manual"
 
@@ -72,6 +73,16 @@ SOURCES: dict[str, Source] = {
     ),
     "new_employees": Source(
         "新增从业人员", "人", enterprise_metrics.new_employees, enterprise_metrics.new_employees_records
+    ),
+    # The scenario scheme (004 §3.2.1: 场景建设组织情况).
+    "published_scenarios": Source(
+        "发布场景数", "个", scenario_metrics.published_count, scenario_metrics.published_records
+    ),
+    "awarded_amount": Source(
+        "揭榜金额", "万元", scenario_metrics.awarded_amount, scenario_metrics.awarded_records
+    ),
+    "delivered_scenarios": Source(
+        "落地场景数", "个", scenario_metrics.delivered_count, scenario_metrics.delivered_records
     ),
 }
 

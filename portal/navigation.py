@@ -55,6 +55,19 @@ ITEMS = (
         "“满天星”示范楼宇名单：地址、面积、入驻率和主要产业。",
     ),
     NavItem(
+        "应用场景",
+        "scenarios:list",
+        (PUBLIC, Role.CITY, Role.DISTRICT, Role.ENTERPRISE),
+        "已发布的应用场景清单：建设内容、业主、资金和揭榜截止日期。",
+    ),
+    NavItem(
+        "场景管理",
+        "scenarios:manage",
+        (Role.CITY, Role.DISTRICT),
+        "征集、发布应用场景，定榜并跟踪实施和落地。",
+    ),
+    NavItem("我的揭榜", "scenarios:my-applications", (Role.ENTERPRISE,), "揭榜应用场景，查看定榜结果。"),
+    NavItem(
         "发展评价",
         "evaluation:schemes",
         (Role.CITY, Role.DISTRICT),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("buildings.urls")),
     path("", include("enterprises.urls")),
     path("", include("evaluation.urls")),
+    path("", include("scenarios.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

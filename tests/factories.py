@@ -169,3 +169,87 @@ def designate(building, batch: int = 1, days_ago: int = 30):
         batch=batch,
         designated_on=timezone.localdate() - timedelta(days=days_ago),
     )
+
+
+# --- scenarios: 应用场景, 揭榜, 定榜 ----------------------------------------------------------------------------
+
+
+def scenario_data(region_code: str = "500103", **overrides) -> dict:
+    """The fields of a scenario that meets "边界清晰、业主明确、资金落实"."""
+    from decimal import Decimal
+
+    make_scenario.counter = getattr(make_scenario, "counter", 0) + 1
+    data = {
+        "title": f"测试应用场景{make_scenario.counter}",
+        "region": region(region_code),
+        "domain": "government",
+        "owner_type": "government",
+        "owner_unit": "重庆市测试区大数据发展局",
+        "scope": "建设政务服务智能客服系统：覆盖 200 项高频事项，接入“渝快办”，上线后 6 个月内完成验收。",
+        "funding_amount": Decimal("300.00"),
+        "funding_source": "区级财政预算资金",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_scenario(
+    region_code: str = "500103",
+    *,
+    status: str = "collected",
+    level: str = "district",
+    applicants=None,
+    amount: str = "100.00",
+    published_on=None,
+    deadline=None,
+    **overrides,
+):
+    """A scenario moved through the services (actor: the system) to ``status``, every step dated today unless
+    ``published_on``/``deadline`` say otherwise. ``applicants`` (enterprises) apply while it is published; a
+    scenario taken to 定榜 or beyond gets one applicant of its region by default, and the first applicant wins
+    ``amount``. ``withdrawn`` is withdrawn after publication."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from scenarios import services
+
+    today = timezone.localdate()
+    scenario = services.create_scenario(actor=None, level=level, **scenario_data(region_code, **overrides))
+    if status == "collected":
+        return scenario
+    published_on = published_on or today
+    scenario = services.publish_scenario(
+        actor=None,
+        scenario=scenario,
+        published_on=published_on,
+        deadline=deadline or today + timedelta(days=20),
+    )
+    if applicants is None:
+        applicants = (
+            [] if status in ("published", "withdrawn") else [EnterpriseFactory(region=scenario.region)]
+        )
+    applications = [
+        services.apply_for_scenario(
+            actor=None,
+            scenario=scenario,
+            enterprise=enterprise,
+            proposal="揭榜方案：技术路线与实施计划。",
+            on=published_on,
+        )
+        for enterprise in applicants
+    ]
+    if status in ("awarded", "in_progress", "delivered"):
+        winners = [{"application": applications[0], "amount": Decimal(amount)}]
+        scenario = services.award_scenario(actor=None, scenario=scenario, winners=winners, awarded_on=today)
+    if status in ("in_progress", "delivered"):
+        scenario = services.start_scenario(actor=None, scenario=scenario, started_on=today)
+    if status == "delivered":
+        scenario = services.deliver_scenario(
+            actor=None, scenario=scenario, delivered_on=today, evidence="验收报告（测试〔2025〕1号）"
+        )
+    if status == "withdrawn":
+        scenario = services.withdraw_scenario(actor=None, scenario=scenario, reason="业主调整建设计划")
+    scenario.refresh_from_db()
+    return scenario

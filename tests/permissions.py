@@ -340,6 +340,240 @@ CASES += [
     ),
 ]
 
+# --- scenarios -----------------------------------------------------------------------------------------
+# The target records are the own region's (渝中区) district-level scenarios, one per state, and one city-level
+# scenario there, made through the services on first use and found again by title afterwards. The own
+# enterprise has won the awarded one; another enterprise has applied for the published one.
+
+
+def _scenario(w, status="collected", level="district"):
+    from scenarios.models import Scenario
+    from tests.factories import make_scenario
+
+    title = f"矩阵场景-{level}-{status}"
+    scenario = Scenario.objects.filter(title=title).first()
+    if scenario is None:
+        applicants = {"published": [w.other_enterprise], "awarded": [w.own_enterprise]}.get(status)
+        scenario = make_scenario(
+            w.own_region_code, status=status, level=level, title=title, applicants=applicants
+        )
+    return scenario
+
+
+def _application(w):
+    return _scenario(w, "awarded").applications.get(enterprise=w.own_enterprise)
+
+
+def _attached_application(w):
+    """The own enterprise's application with an attachment (one fixed file, written once)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from scenarios.models import ScenarioApplication
+
+    application = _application(w)
+    name = "scenario-applications/permission-matrix.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.4 permission matrix"))
+    ScenarioApplication.objects.filter(pk=application.pk).update(attachment=name)
+    return application
+
+
+def _new_scenario(w):
+    return {
+        "title": "矩阵新场景",
+        "region": w.own_region_code,
+        "domain": "health",
+        "owner_type": "state_owned",
+        "owner_unit": "重庆医科大学附属第一医院",
+        "scope": "区域医学影像云平台",
+        "funding_amount": "500.00",
+        "funding_source": "医院自筹",
+    }
+
+
+def _award(w):
+    application = _scenario(w, "published").applications.get()
+    return {"winners": [{"application": application.pk, "amount": "50.00"}]}
+
+
+def _award_page(w):
+    application = _scenario(w, "published").applications.get()
+    return {f"win_{application.pk}": "on", f"amount_{application.pk}": "50.00"}
+
+
+def _scenario_url(status="collected", suffix="", level="district", api=True):
+    prefix = "/api/v1" if api else ""
+    return lambda w: f"{prefix}/scenarios/{_scenario(w, status, level).pk}/{suffix}"
+
+
+CASES += [
+    Case("scenario-list", "get", lambda w: "/api/v1/scenarios/", expect(200, 200, 200, 200, 200)),
+    Case(
+        "scenario-list",
+        "post",
+        lambda w: "/api/v1/scenarios/",
+        expect(401, 403, 400, 201, 201),
+        data=_new_scenario,
+    ),
+    Case("scenario-detail", "get", _scenario_url("collected"), expect(404, 404, 404, 200, 200)),
+    Case("scenario-detail", "get", _scenario_url("published"), expect(200, 200, 200, 200, 200)),
+    Case(
+        "scenario-detail",
+        "patch",
+        _scenario_url("collected"),
+        expect(401, 403, 404, 200, 403),
+        data=lambda w: {"owner_unit": "重庆市渝中区卫生健康委员会"},
+    ),
+    Case("scenario-publish", "post", _scenario_url("collected", "publish/"), expect(401, 403, 404, 200, 403)),
+    Case(
+        "scenario-publish",
+        "post",
+        _scenario_url("collected", "publish/", level="city"),
+        expect(401, 403, 404, 403, 200),
+    ),
+    Case(
+        "scenario-award",
+        "post",
+        _scenario_url("published", "award/"),
+        expect(401, 403, 404, 200, 403),
+        data=_award,
+    ),
+    Case("scenario-start", "post", _scenario_url("awarded", "start/"), expect(401, 403, 404, 200, 403)),
+    Case(
+        "scenario-deliver",
+        "post",
+        _scenario_url("in_progress", "deliver/"),
+        expect(401, 403, 404, 200, 403),
+        data=lambda w: {"evidence": "验收报告（渝中大数据〔2025〕8号）"},
+    ),
+    Case(
+        "scenario-withdraw",
+        "post",
+        _scenario_url("published", "withdraw/"),
+        expect(401, 403, 404, 200, 403),
+        data=lambda w: {"reason": "业主调整建设计划"},
+    ),
+    Case(
+        "scenario-application-list",
+        "get",
+        lambda w: "/api/v1/scenario-applications/",
+        expect(401, 200, 200, 200, 200),
+    ),
+    Case(
+        "scenario-application-list",
+        "post",
+        lambda w: "/api/v1/scenario-applications/",
+        expect(401, 201, 403, 403, 403),
+        data=lambda w: {"scenario": _scenario(w, "published").pk, "proposal": "揭榜方案：智能客服与知识库。"},
+    ),
+    Case(
+        "scenario-application-detail",
+        "get",
+        lambda w: f"/api/v1/scenario-applications/{_application(w).pk}/",
+        expect(401, 200, 404, 200, 200),
+    ),
+    Case("scenario-lists-list", "get", lambda w: "/api/v1/scenario-lists/", expect(200, 200, 200, 200, 200)),
+    Case(
+        "scenario-lists-detail",
+        "get",
+        lambda w: f"/api/v1/scenario-lists/{_scenario(w, 'published').published_list_id}/",
+        expect(200, 200, 200, 200, 200),
+    ),
+    Case("scenarios:list", "get", _page("/scenarios/"), expect(200, 200, 200, 200, 200), api=False),
+    Case("scenarios:lists", "get", _page("/scenarios/lists/"), expect(200, 200, 200, 200, 200), api=False),
+    Case("scenarios:manage", "get", _page("/scenarios/manage/"), expect(302, 403, 200, 200, 200), api=False),
+    Case("scenarios:create", "get", _page("/scenarios/new/"), expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "scenarios:create",
+        "post",
+        _page("/scenarios/new/"),
+        expect(302, 403, 400, 302, 302),
+        api=False,
+        data=lambda w: {**_new_scenario(w), "region": w.district.region_id},
+    ),
+    Case(
+        "scenarios:my-applications",
+        "get",
+        _page("/scenarios/mine/"),
+        expect(302, 200, 403, 403, 403),
+        api=False,
+    ),
+    Case(
+        "scenarios:detail",
+        "get",
+        _scenario_url("collected", api=False),
+        expect(404, 404, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "scenarios:detail",
+        "get",
+        _scenario_url("delivered", api=False),
+        expect(200, 200, 200, 200, 200),
+        api=False,
+    ),
+    Case(
+        "scenarios:edit",
+        "get",
+        _scenario_url("collected", "edit/", api=False),
+        expect(302, 403, 404, 200, 403),
+        api=False,
+    ),
+    Case(
+        "scenarios:edit",
+        "post",
+        _scenario_url("collected", "edit/", api=False),
+        expect(302, 403, 404, 302, 403),
+        api=False,
+        data=lambda w: {**_new_scenario(w), "region": w.district.region_id},
+    ),
+    Case(
+        "scenarios:step",
+        "post",
+        _scenario_url("collected", "publish/", api=False),
+        expect(302, 403, 404, 302, 403),
+        api=False,
+    ),
+    Case(
+        "scenarios:award",
+        "get",
+        _scenario_url("published", "award/", api=False),
+        expect(302, 403, 404, 200, 403),
+        api=False,
+    ),
+    Case(
+        "scenarios:award",
+        "post",
+        _scenario_url("published", "award/", api=False),
+        expect(302, 403, 404, 302, 403),
+        api=False,
+        data=_award_page,
+    ),
+    Case(
+        "scenarios:apply",
+        "get",
+        _scenario_url("published", "apply/", api=False),
+        expect(302, 200, 403, 403, 403),
+        api=False,
+    ),
+    Case(
+        "scenarios:apply",
+        "post",
+        _scenario_url("published", "apply/", api=False),
+        expect(302, 302, 403, 403, 403),
+        api=False,
+        data=lambda w: {"proposal": "揭榜方案：智能客服与知识库。"},
+    ),
+    Case(
+        "scenarios:attachment",
+        "get",
+        lambda w: f"/scenarios/applications/{_attached_application(w).pk}/attachment/",
+        expect(302, 200, 404, 200, 200),
+        api=False,
+    ),
+]
+
 
 # --- evaluation ----------------------------------------------------------------------------------------
 def _scheme(w):

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from buildings.api import views as building_views
 from enterprises.api import views as enterprise_views
 from evaluation.api import views as evaluation_views
+from scenarios.api import views as scenario_views
 
 from . import views
 
@@ -22,6 +23,11 @@ router.register("occupancies", building_views.OccupancyViewSet, basename="occupa
 router.register(
     "demonstration-buildings", building_views.DemonstrationBuildingViewSet, basename="demonstration-building"
 )
+router.register("scenarios", scenario_views.ScenarioViewSet, basename="scenario")
+router.register(
+    "scenario-applications", scenario_views.ScenarioApplicationViewSet, basename="scenario-application"
+)
+router.register("scenario-lists", scenario_views.ScenarioListViewSet, basename="scenario-lists")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -218,3 +218,44 @@ def test_a_building_change_recomputes_affected_schemes(make_scheme, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         make_building("500106", acquired_area=Decimal(8000), acquired_on=date(2025, 5, 1))  # not evaluated
     assert Run.objects.filter(scheme=scheme).count() == 1
+
+
+def test_scenario_scheme_on_hand_made_data(db):
+    from django.utils import timezone
+
+    from tests.factories import make_scenario, region
+
+    make_scenario("500103", status="published")
+    make_scenario("500103", status="delivered", amount="200.00")
+    make_scenario("500105", status="awarded", amount="100.00")
+    make_scenario("500105", status="withdrawn")  # a withdrawn scenario counts nowhere
+    scheme = services.create_scheme(
+        actor=None,
+        name="中心城区应用场景建设评价（测试）",
+        year=timezone.localdate().year,
+        period="Y",
+        regions=[region("500103"), region("500105")],
+        indicators=[
+            {"code": "published", "name": "发布场景数", "weight": "30", "source": "published_scenarios"},
+            {"code": "awarded", "name": "揭榜金额", "weight": "40", "source": "awarded_amount"},
+            {"code": "delivered", "name": "落地场景数", "weight": "30", "source": "delivered_scenarios"},
+        ],
+        award_table=["500", "400"],
+        award_cap=500,
+    )
+    assert table(run_now(scheme)) == [
+        (
+            "500103",
+            1,
+            "100.00",
+            "500.00",
+            [("published", "2.00", "30.00"), ("awarded", "200.00", "40.00"), ("delivered", "1.00", "30.00")],
+        ),
+        (
+            "500105",
+            2,
+            "35.00",
+            "400.00",
+            [("published", "1.00", "15.00"), ("awarded", "100.00", "20.00"), ("delivered", "0.00", "0.00")],
+        ),
+    ]
