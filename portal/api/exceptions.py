@@ -3,7 +3,7 @@ transition not allowed now. Services raise Django's ValidationError; here it bec
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -30,8 +30,3 @@ def exception_handler(exc, context):
         return Response(validation_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
 
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "当前状态下不允许该操作。"
-    default_code = "conflict"
