@@ -15,8 +15,7 @@ DEVELOPMENT_2023 = [
     {"code": "used_area", "name": "新增使用面积", "weight": "15", "source": "new_used_area"},
     {"code": "new_enterprises", "name": "新增企业数", "weight": "20", "source": "new_enterprises"},
     {"code": "new_employees", "name": "新增从业人员", "weight": "20", "source": "new_employees"},
-    # Scored by hand until the 重点招商项目库 (programmes) provides the count.
-    {"code": "investment", "name": "招商项目落地", "weight": "10", "source": "manual"},
+    {"code": "investment", "name": "招商项目落地", "weight": "10", "source": "landed_projects"},
     {"code": "ecosystem", "name": "产业生态建设", "weight": "10", "source": "manual"},
     {"code": "policy", "name": "政策兑现落实", "weight": "10", "source": "manual"},
 ]

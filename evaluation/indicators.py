@@ -1,5 +1,5 @@
-"""The metrics an indicator may be computed from: evaluation reads the domain apps only through their
-``metrics`` modules (ARCHITECTURE.md). Each source answers ``{region code: Decimal}`` for a period and a
+"""The metrics an indicator may be computed from: evaluation reads the domain apps (and the programmes'
+重点招商项目库) only through their ``metrics`` modules (ARCHITECTURE.md). Each source answers ``{region code: Decimal}`` for a period and a
 level (``by="region"`` or ``"park"``), and can list the records behind one region's number."""
 
 from collections.abc import Callable
@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from buildings import metrics as building_metrics
 from enterprises import metrics as enterprise_metrics
+from programmes import metrics as programme_metrics
 from scenarios import metrics as scenario_metrics
 
 MANUAL = "manual"
@@ -73,6 +74,9 @@ SOURCES: dict[str, Source] = {
     ),
     "new_employees": Source(
         "新增从业人员", "人", enterprise_metrics.new_employees, enterprise_metrics.new_employees_records
+    ),
+    "landed_projects": Source(
+        "招商项目落地", "个", programme_metrics.landed_projects, programme_metrics.landed_projects_records
     ),
     # The scenario scheme (004 §3.2.1: 场景建设组织情况).
     "published_scenarios": Source(

@@ -144,3 +144,59 @@ class User(AbstractUser):
     @property
     def is_enterprise(self):
         return self.role == Role.ENTERPRISE
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    """An import is its actor's region's business: city staff see every job, a district officer its
+    region's officers' jobs, enterprise users none (they do not import)."""
+
+    region_path = "actor__region"
+    enterprise_path = None
+
+
+class ImportJob(models.Model):
+    """One Excel import run (a dry run or the real one), with its file, progress and per-row report.
+
+    Large files run in Celery; the page polls the job. The real run's result is written in the same
+    transaction as its data, so a job marked done with ``committed`` is exactly one whose rows were written."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("导入类型", max_length=30)
+    actor = models.ForeignKey(
+        "portal.User", verbose_name="导入人", on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    dry_run = models.BooleanField("试导入", default=True)
+    source = models.ForeignKey(
+        "self",
+        verbose_name="所确认的试导入",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmations",
+    )
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    content = models.BinaryField("文件内容")
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    summary = models.JSONField("汇总", default=dict, blank=True)
+    rows = models.JSONField("逐行结果", default=list, blank=True)
+    committed = models.BooleanField("已写入", default=False)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Excel 导入任务"
+        verbose_name_plural = "Excel 导入任务"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

@@ -48,8 +48,9 @@ INSTALLED_APPS = [
     "enterprises",
     "buildings",
     "scenarios",
-    "evaluation",
+    # programmes before evaluation: seed_demo runs in this order, and evaluation reads the project ledger.
     "programmes",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "ScenarioStatusEnum": "scenarios.choices.ScenarioStatus",
         "ScenarioApplicationStatusEnum": "scenarios.choices.ApplicationStatus",
         "ScenarioLevelEnum": "scenarios.choices.Level",
+        "WorkItemStatusEnum": "programmes.choices.WorkItemStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

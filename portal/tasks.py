@@ -9,3 +9,7 @@ def region_count() -> int:
 
     Operations use it (``manage.py check_worker``) to prove a worker is alive and connected."""
     return Region.objects.count()
+
+
+# Celery autodiscovers ``tasks`` modules only: the import job lives with the import engine.
+from .imports import run_import_job  # noqa: E402, F401

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("", include("evaluation.urls")),
     path("", include("scenarios.urls")),
+    path("", include("programmes.urls")),
+    path("", include("portal.import_urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,13 @@ from .navigation import items_for
 
 
 def home(request):
-    """Everyone's landing page: the public introduction, or the signed-in role's work as cards."""
+    """Everyone's landing page. City staff and district officers start on their dashboard (targets,
+    trends, standing); enterprise users and the public get their work as cards."""
+    role = getattr(request.user, "role", None) if request.user.is_authenticated else None
+    if role == Role.CITY:
+        return redirect("programmes:dashboard")
+    if role == Role.DISTRICT:
+        return redirect("programmes:region-dashboard")
     cards = [item for item in items_for(request.user) if item["url"] != request.path]
     return render(request, "portal/home.html", {"cards": cards})
 

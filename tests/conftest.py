@@ -31,13 +31,15 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Transactional tests flush every table afterwards, the regions of the data migration included.
-    Reload them (idempotently, with the migration's own loader) for each transactional test."""
+    """Transactional tests flush every table afterwards, the reference data of the data migrations included
+    (regions, the five programmes with their targets and tasks). Reload it, with the migrations' own
+    loaders, for each transactional test."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         from django.apps import apps
 
         import_module("portal.migrations.0002_regions").load_regions(apps, None)
+        import_module("programmes.migrations.0002_programmes").load_programmes(apps, None)
 
 
 @pytest.fixture(autouse=True)

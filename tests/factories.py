@@ -253,3 +253,62 @@ def make_scenario(
         scenario = services.withdraw_scenario(actor=None, scenario=scenario, reason="业主调整建设计划")
     scenario.refresh_from_db()
     return scenario
+
+
+# --- programmes -----------------------------------------------------------------------------------------
+
+
+def make_project(region_code: str = "500103", **overrides):
+    """An investment project through the service (signed a month ago unless told otherwise)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programmes import services
+
+    fields = {
+        "name": "矩阵招商项目",
+        "investor": "重庆测试投资有限公司",
+        "amount": "10000.00",
+        "signed_on": timezone.localdate() - timedelta(days=30),
+    }
+    fields.update(overrides)
+    return services.create_project(actor=None, region=region(region_code), **fields)
+
+
+def make_event(region_code: str | None = "500103", **overrides):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programmes import services
+
+    fields = {"name": "矩阵活动", "kind": "forum", "held_on": timezone.localdate() - timedelta(days=10)}
+    fields.update(overrides)
+    return services.create_event(actor=None, region=region(region_code) if region_code else None, **fields)
+
+
+def make_work_item(
+    region_code: str | None = "500103", number: str = "T-1", programme_code: str = "000", **overrides
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programmes import services
+    from programmes.models import Programme
+
+    fields = {
+        "number": number,
+        "title": "矩阵工作事项",
+        "kind": "annual",
+        "responsible_units": "区经济信息委",
+        "due_date": timezone.localdate() + timedelta(days=30),
+    }
+    fields.update(overrides)
+    return services.create_work_item(
+        actor=None,
+        programme=Programme.objects.get(code=programme_code),
+        region=region(region_code) if region_code else None,
+        **fields,
+    )

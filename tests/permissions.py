@@ -33,7 +33,7 @@ class Case:
 
 CASES = [
     # --- portal ---------------------------------------------------------------------------------------
-    Case("home", "get", lambda w: "/", expect(200, 200, 200, 200, 200), api=False),
+    Case("home", "get", lambda w: "/", expect(200, 200, 200, 302, 302), api=False),
     Case("account-list", "get", lambda w: "/accounts/", expect(302, 403, 200, 200, 200), api=False),
     Case("account-create", "get", lambda w: "/accounts/new/", expect(302, 403, 200, 200, 200), api=False),
     Case(
@@ -717,6 +717,409 @@ CASES += [
         _run_page("published", "regions/500103/"),
         expect(302, 403, 404, 200, 200),
         api=False,
+    ),
+]
+
+# --- Excel imports (issue 8) ---------------------------------------------------------------------------
+# City staff and district officers import; enterprise users get 403. A job is its region's: the own region's
+# officer's job is 404 for the other region's officer.
+
+
+def _import_job(w):
+    from portal.models import ImportJob
+
+    job = ImportJob.objects.filter(actor=w.district).first()
+    return job or ImportJob.objects.create(
+        kind="buildings", actor=w.district, content=b"", status="done", summary={"errors": 1}
+    )
+
+
+CASES += [
+    # The matrix posts JSON: past the role check an import wants multipart (415).
+    Case("import-run", "post", lambda w: "/api/v1/imports/buildings/", expect(401, 403, 415, 415, 415)),
+    Case(
+        "import-template",
+        "get",
+        lambda w: "/api/v1/imports/enterprises/template/",
+        expect(401, 403, 200, 200, 200),
+    ),
+    Case(
+        "import-job",
+        "get",
+        lambda w: f"/api/v1/imports/jobs/{_import_job(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+    ),
+    Case("imports:index", "get", lambda w: "/imports/", expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "imports:upload", "post", lambda w: "/imports/buildings/", expect(302, 403, 400, 400, 400), api=False
+    ),
+    Case(
+        "imports:job",
+        "get",
+        lambda w: f"/imports/jobs/{_import_job(w).pk}/",
+        expect(302, 403, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "imports:confirm",
+        "post",
+        lambda w: f"/imports/jobs/{_import_job(w).pk}/confirm/",
+        expect(302, 403, 404, 403, 403),
+        api=False,
+    ),
+]
+
+# --- programmes ----------------------------------------------------------------------------------------
+# Programmes and targets are reference data loaded by migration (004's text is published). The work item,
+# project and event of a case are the own region's (渝中区), made on first use and found again afterwards.
+
+
+def _programme(w):
+    from programmes.models import Programme
+
+    return Programme.objects.get(code="004")
+
+
+def _manual_target(w):
+    from programmes.models import Target
+
+    return Target.objects.get(programme__code="001", name="软件领军人才")
+
+
+def _work_item(w):
+    from programmes.models import WorkItem
+    from tests.factories import make_work_item
+
+    return WorkItem.objects.filter(number="M-1").first() or make_work_item(w.own_region_code, number="M-1")
+
+
+def _project(w):
+    from programmes.models import InvestmentProject
+    from tests.factories import make_project
+
+    return InvestmentProject.objects.filter(name="矩阵招商项目").first() or make_project(w.own_region_code)
+
+
+def _event(w):
+    from programmes.models import Event
+    from tests.factories import make_event
+
+    return Event.objects.filter(name="矩阵活动").first() or make_event(w.own_region_code)
+
+
+def _new_programme(w):
+    return {
+        "code": "m-2026",
+        "title": "矩阵测试文件",
+        "short_name": "矩阵文件",
+        "issuer": "市经济信息委",
+        "issued_on": "2026-01-05",
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "published": "on",
+    }
+
+
+def _new_target(w):
+    return {
+        "name": "矩阵目标",
+        "metric": "manual",
+        "unit": "个",
+        "year": 2025,
+        "comparison": "gte",
+        "target_value": "3",
+    }
+
+
+def _new_project(w, region):
+    return {
+        "name": "矩阵新项目",
+        "investor": "重庆投资有限公司",
+        "region": region,
+        "amount": "500.00",
+        "stage": "signed",
+        "signed_on": "2025-03-01",
+    }
+
+
+def _new_event(w, region):
+    return {"name": "矩阵新活动", "kind": "forum", "region": region, "held_on": "2025-04-01"}
+
+
+CASES += [
+    Case("programme-list", "get", lambda w: "/api/v1/programmes/", expect(200, 200, 200, 200, 200)),
+    Case(
+        "programme-list",
+        "post",
+        lambda w: "/api/v1/programmes/",
+        expect(401, 403, 403, 403, 201),
+        data=lambda w: {**_new_programme(w), "published": True},
+    ),
+    Case(
+        "programme-detail",
+        "get",
+        lambda w: f"/api/v1/programmes/{_programme(w).pk}/",
+        expect(200, 200, 200, 200, 200),
+    ),
+    Case(
+        "programme-detail",
+        "patch",
+        lambda w: f"/api/v1/programmes/{_programme(w).pk}/",
+        expect(401, 403, 403, 403, 200),
+        data=lambda w: {"summary": "全市总体方案。"},
+    ),
+    Case("target-list", "get", lambda w: "/api/v1/targets/", expect(200, 200, 200, 200, 200)),
+    Case(
+        "target-list",
+        "post",
+        lambda w: "/api/v1/targets/",
+        expect(401, 403, 403, 403, 201),
+        data=lambda w: {**_new_target(w), "programme": "004"},
+    ),
+    Case(
+        "target-detail",
+        "get",
+        lambda w: f"/api/v1/targets/{_manual_target(w).pk}/",
+        expect(200, 200, 200, 200, 200),
+    ),
+    Case(
+        "target-detail",
+        "patch",
+        lambda w: f"/api/v1/targets/{_manual_target(w).pk}/",
+        expect(401, 403, 403, 403, 200),
+        data=lambda w: {"note": "择优遴选10人"},
+    ),
+    Case(
+        "target-progress",
+        "get",
+        lambda w: f"/api/v1/targets/{_manual_target(w).pk}/progress/",
+        expect(200, 200, 200, 200, 200),
+    ),
+    Case(
+        "target-progress",
+        "post",
+        lambda w: f"/api/v1/targets/{_manual_target(w).pk}/progress/",
+        expect(401, 403, 403, 403, 201),
+        data=lambda w: {"reported_on": "2023-11-30", "value": "10", "evidence": "评选结果公示"},
+    ),
+    Case("work-item-list", "get", lambda w: "/api/v1/work-items/", expect(401, 403, 200, 200, 200)),
+    Case(
+        "work-item-list",
+        "post",
+        lambda w: "/api/v1/work-items/",
+        expect(401, 403, 403, 403, 201),
+        data=lambda w: {
+            "programme": "000",
+            "number": "M-9",
+            "title": "矩阵新事项",
+            "kind": "annual",
+            "responsible_units": "市经济信息委",
+            "due_date": "2026-12-31",
+        },
+    ),
+    Case(
+        "work-item-detail",
+        "get",
+        lambda w: f"/api/v1/work-items/{_work_item(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+    ),
+    Case(
+        "work-item-detail",
+        "patch",
+        lambda w: f"/api/v1/work-items/{_work_item(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+        data=lambda w: {"status": "in_progress"},
+    ),
+    Case(
+        "work-item-notes",
+        "get",
+        lambda w: f"/api/v1/work-items/{_work_item(w).pk}/notes/",
+        expect(401, 403, 404, 200, 200),
+    ),
+    Case(
+        "work-item-notes",
+        "post",
+        lambda w: f"/api/v1/work-items/{_work_item(w).pk}/notes/",
+        expect(401, 403, 404, 201, 201),
+        data=lambda w: {"note": "已召开调度会。", "status": "in_progress"},
+    ),
+    Case(
+        "investment-project-list",
+        "get",
+        lambda w: "/api/v1/investment-projects/",
+        expect(401, 403, 200, 200, 200),
+    ),
+    Case(
+        "investment-project-list",
+        "post",
+        lambda w: "/api/v1/investment-projects/",
+        expect(401, 403, 400, 201, 201),
+        data=lambda w: _new_project(w, w.own_region_code),
+    ),
+    Case(
+        "investment-project-detail",
+        "get",
+        lambda w: f"/api/v1/investment-projects/{_project(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+    ),
+    Case(
+        "investment-project-detail",
+        "patch",
+        lambda w: f"/api/v1/investment-projects/{_project(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+        data=lambda w: {"note": "已完成工商注册"},
+    ),
+    Case("event-list", "get", lambda w: "/api/v1/events/", expect(401, 403, 200, 200, 200)),
+    Case(
+        "event-list",
+        "post",
+        lambda w: "/api/v1/events/",
+        expect(401, 403, 400, 201, 201),
+        data=lambda w: _new_event(w, w.own_region_code),
+    ),
+    Case("event-detail", "get", lambda w: f"/api/v1/events/{_event(w).pk}/", expect(401, 403, 404, 200, 200)),
+    Case(
+        "event-detail",
+        "patch",
+        lambda w: f"/api/v1/events/{_event(w).pk}/",
+        expect(401, 403, 404, 200, 200),
+        data=lambda w: {"participants": 120},
+    ),
+    Case("programmes:dashboard", "get", _page("/dashboard/"), expect(302, 403, 403, 403, 200), api=False),
+    Case(
+        "programmes:region-dashboard",
+        "get",
+        _page("/dashboard/region/"),
+        expect(302, 403, 200, 200, 200),
+        api=False,
+    ),
+    Case("programmes:progress", "get", _page("/progress/"), expect(200, 200, 200, 200, 200), api=False),
+    Case("programmes:list", "get", _page("/programmes/"), expect(302, 200, 200, 200, 200), api=False),
+    Case("programmes:create", "get", _page("/programmes/new/"), expect(302, 403, 403, 403, 200), api=False),
+    Case(
+        "programmes:create",
+        "post",
+        _page("/programmes/new/"),
+        expect(302, 403, 403, 403, 302),
+        api=False,
+        data=_new_programme,
+    ),
+    Case(
+        "programmes:detail",
+        "get",
+        lambda w: f"/programmes/{_programme(w).pk}/",
+        expect(302, 200, 200, 200, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:text",
+        "get",
+        lambda w: f"/programmes/{_programme(w).pk}/text/",
+        expect(200, 200, 200, 200, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:target-create",
+        "get",
+        lambda w: f"/programmes/{_programme(w).pk}/targets/new/",
+        expect(302, 403, 403, 403, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:target-create",
+        "post",
+        lambda w: f"/programmes/{_programme(w).pk}/targets/new/",
+        expect(302, 403, 403, 403, 302),
+        api=False,
+        data=_new_target,
+    ),
+    Case("programmes:targets", "get", _page("/targets/"), expect(302, 200, 200, 200, 200), api=False),
+    Case(
+        "programmes:target",
+        "get",
+        lambda w: f"/targets/{_manual_target(w).pk}/",
+        expect(302, 200, 200, 200, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:target-progress",
+        "post",
+        lambda w: f"/targets/{_manual_target(w).pk}/progress/",
+        expect(302, 403, 403, 403, 302),
+        api=False,
+        data=lambda w: {"reported_on": "2023-11-30", "value": "10", "evidence": "评选结果公示"},
+    ),
+    Case("programmes:work-items", "get", _page("/work-items/"), expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "programmes:work-item",
+        "get",
+        lambda w: f"/work-items/{_work_item(w).pk}/",
+        expect(302, 403, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:work-item",
+        "post",
+        lambda w: f"/work-items/{_work_item(w).pk}/",
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=lambda w: {"note": "已召开调度会。", "status": "in_progress"},
+    ),
+    Case("programmes:projects", "get", _page("/projects/"), expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "programmes:project-create",
+        "get",
+        _page("/projects/new/"),
+        expect(302, 403, 200, 200, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:project-create",
+        "post",
+        _page("/projects/new/"),
+        expect(302, 403, 400, 302, 302),
+        api=False,
+        data=lambda w: _new_project(w, w.district.region_id),
+    ),
+    Case(
+        "programmes:project-edit",
+        "get",
+        lambda w: f"/projects/{_project(w).pk}/edit/",
+        expect(302, 403, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:project-edit",
+        "post",
+        lambda w: f"/projects/{_project(w).pk}/edit/",
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=lambda w: _new_project(w, w.district.region_id),
+    ),
+    Case("programmes:events", "get", _page("/events/"), expect(302, 403, 200, 200, 200), api=False),
+    Case("programmes:event-create", "get", _page("/events/new/"), expect(302, 403, 200, 200, 200), api=False),
+    Case(
+        "programmes:event-create",
+        "post",
+        _page("/events/new/"),
+        expect(302, 403, 400, 302, 302),
+        api=False,
+        data=lambda w: _new_event(w, w.district.region_id),
+    ),
+    Case(
+        "programmes:event-edit",
+        "get",
+        lambda w: f"/events/{_event(w).pk}/edit/",
+        expect(302, 403, 404, 200, 200),
+        api=False,
+    ),
+    Case(
+        "programmes:event-edit",
+        "post",
+        lambda w: f"/events/{_event(w).pk}/edit/",
+        expect(302, 403, 404, 302, 302),
+        api=False,
+        data=lambda w: _new_event(w, w.district.region_id),
     ),
 ]
 

@@ -29,4 +29,3 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
-

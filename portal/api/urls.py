@@ -6,8 +6,10 @@ from rest_framework.routers import DefaultRouter
 from buildings.api import views as building_views
 from enterprises.api import views as enterprise_views
 from evaluation.api import views as evaluation_views
+from programmes.api import views as programme_views
 from scenarios.api import views as scenario_views
 
+from . import imports as import_views
 from . import views
 
 router = DefaultRouter()
@@ -28,6 +30,13 @@ router.register(
     "scenario-applications", scenario_views.ScenarioApplicationViewSet, basename="scenario-application"
 )
 router.register("scenario-lists", scenario_views.ScenarioListViewSet, basename="scenario-lists")
+router.register("programmes", programme_views.ProgrammeViewSet, basename="programme")
+router.register("targets", programme_views.TargetViewSet, basename="target")
+router.register("work-items", programme_views.WorkItemViewSet, basename="work-item")
+router.register(
+    "investment-projects", programme_views.InvestmentProjectViewSet, basename="investment-project"
+)
+router.register("events", programme_views.EventViewSet, basename="event")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -36,6 +45,9 @@ urlpatterns = [
         enterprise_views.CompletenessView.as_view(),
         name="reporting-completeness",
     ),
+    path("imports/jobs/<int:pk>/", import_views.ImportJobView.as_view(), name="import-job"),
+    path("imports/<slug:kind>/template/", import_views.ImportTemplateView.as_view(), name="import-template"),
+    path("imports/<slug:kind>/", import_views.ImportView.as_view(), name="import-run"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path(
         "docs/",

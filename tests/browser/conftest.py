@@ -63,6 +63,6 @@ def login(live_server):
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(TEST_PASSWORD)
         page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(lambda url: "/login/" not in url)
 
     return go

@@ -15,8 +15,10 @@ def test_city_staff_logs_in_and_sees_the_home_page(live_server, page, screenshot
     page.get_by_label("用户名").fill("staff1")
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="市经济信息委工作台")).to_be_visible()
+    expect(page.get_by_role("heading", name="目标看板")).to_be_visible()
     expect(page.get_by_role("link", name="账号管理").first).to_be_visible()
+    page.locator("summary", has_text="企业").click()
+    expect(page.get_by_role("link", name="月报审核")).to_be_visible()
     screenshot(page, "home-city")
 
 
@@ -37,7 +39,7 @@ def test_district_officer_on_a_phone(live_server, browser, screenshot):
     page.get_by_label("用户名").fill("officer-beibei")
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="北碚区经信部门工作台")).to_be_visible()
+    expect(page.get_by_role("heading", name="北碚区看板")).to_be_visible()
     page.get_by_text("菜单").click()
     expect(page.get_by_role("link", name="账号管理").first).to_be_visible()
     screenshot(page, "home-district-phone")

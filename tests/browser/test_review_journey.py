@@ -47,7 +47,8 @@ def test_enterprise_files_district_approves_city_accepts(live_server, page, logi
 
     # The district officer sees it in the queue, with 环比 and the headcount warning, and approves it.
     login(page, "officer")
-    page.get_by_role("link", name="月报审核").first.click()
+    page.locator("summary", has_text="企业").click()
+    page.get_by_role("link", name="月报审核").click()
     item = page.locator("article.review-item", has_text=enterprise.name)
     expect(item).to_contain_text("从业人员环比变动 80.0%")
     expect(item).to_contain_text("+200.0%")  # operating revenue 300 → 900
@@ -57,7 +58,8 @@ def test_enterprise_files_district_approves_city_accepts(live_server, page, logi
 
     # City staff accept it from their queue.
     login(page, "staff")
-    page.get_by_role("link", name="月报审核").first.click()
+    page.locator("summary", has_text="企业").click()
+    page.get_by_role("link", name="月报审核").click()
     page.locator("article.review-item", has_text=enterprise.name).get_by_role("button", name="验收").click()
     expect(page.get_by_text("月报已验收")).to_be_visible()
     screenshot(page, "review-queue-city")

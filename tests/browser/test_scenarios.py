@@ -29,7 +29,8 @@ def test_publish_apply_award_deliver(live_server, page, login, screenshot, tmp_p
 
     # The district officer records a scenario with the three publication requirements and publishes it.
     login(page, "officer")
-    page.get_by_role("link", name="场景管理").first.click()
+    page.locator("summary", has_text="场景").click()
+    page.get_by_role("link", name="场景管理", exact=True).click()
     expect(page.get_by_role("heading", name="场景管理 · 渝中区")).to_be_visible()
     screenshot(page, "scenario-manage-district")
     page.get_by_role("link", name="登记场景").click()
@@ -54,7 +55,8 @@ def test_publish_apply_award_deliver(live_server, page, login, screenshot, tmp_p
 
     # An enterprise of another region finds it in the public list and applies with an attachment.
     login(page, "filer")
-    page.get_by_role("link", name="应用场景").first.click()
+    page.locator("summary", has_text="场景").click()
+    page.get_by_role("link", name="应用场景", exact=True).click()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="我要揭榜").click()
     page.get_by_label("揭榜方案").fill("基于自研数字光影引擎，三个月完成部署，提供一年运维。")
