@@ -172,10 +172,10 @@ def test_navigation_offers_the_public_list_to_everyone(world, client):
         "/demonstration-buildings/", ""
     )
     client.force_login(world.district)
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     assert "楼宇台账" in page and "示范楼宇评选" not in page
     client.force_login(world.city)
-    assert "示范楼宇评选" in client.get("/").content.decode()
+    assert "示范楼宇评选" in client.get("/", follow=True).content.decode()
 
 
 def test_enterprise_users_see_no_ledger(world, client):
