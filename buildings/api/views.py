@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api.base import ALL_ROLES, PUBLIC, ScopedModelViewSet, ScopedReadOnlyViewSet
+from portal.api.base import ALL_ROLES, PUBLIC, ScopedModelViewSet, ScopedReadOnlyViewSet, XLSXRenderer
 from portal.choices import Role
 
 from .. import selectors, services
@@ -127,6 +127,9 @@ class DemonstrationBuildingViewSet(ScopedReadOnlyViewSet):
         return DemonstrationBuildingSerializer(buildings, many=many, context=context).data
 
     def list(self, request, *args, **kwargs):
+        if isinstance(getattr(request, "accepted_renderer", None), XLSXRenderer):
+            return self.export_xlsx()  # the whole filtered list, not the cached page
+
         def compute():
             queryset = self.filter_queryset(self.get_queryset())
             page = self.paginate_queryset(queryset)
