@@ -20,18 +20,12 @@ from portal.imports import (
     ImportKind,
     RowError,
     RowRefused,
+    chunks,
 )
 
 from . import services
 from .choices import RenovationStatus, TurnkeyItem
 from .models import ZERO, Building, Occupancy
-
-CHUNK = 2000
-
-
-def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class BuildingImport(ImportKind):
@@ -114,7 +108,7 @@ class BuildingImport(ImportKind):
     def prepare(self, rows):
         names = sorted({r["name"].strip() for r in rows})
         self.existing = {}
-        for chunk in _chunks(names):
+        for chunk in chunks(names):
             for building in Building.objects.visible_to(self.actor).filter(name__in=chunk):
                 self.existing[(building.name, building.region_id)] = building
 
@@ -209,14 +203,14 @@ class OccupancyImport(ImportKind):
         names = sorted({r["building"].strip() for r in rows})
         codes = sorted({r["uscc"].strip().upper() for r in rows})
         self.buildings, self.enterprises, self.existing = {}, {}, {}
-        for chunk in _chunks(names):
+        for chunk in chunks(names):
             for building in Building.objects.visible_to(self.actor).filter(name__in=chunk):
                 self.buildings[(building.name, building.region_id)] = building
-        for chunk in _chunks(codes):
+        for chunk in chunks(codes):
             for enterprise in Enterprise.objects.visible_to(self.actor).filter(uscc__in=chunk):
                 self.enterprises[enterprise.uscc] = enterprise
         building_ids = [b.pk for b in self.buildings.values()]
-        for chunk in _chunks(building_ids):
+        for chunk in chunks(building_ids):
             for occupancy in Occupancy.objects.visible_to(self.actor).filter(building_id__in=chunk):
                 self.existing[(occupancy.building_id, occupancy.enterprise_id, occupancy.start_date)] = (
                     occupancy

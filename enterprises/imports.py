@@ -21,18 +21,12 @@ from portal.imports import (
     ImportKind,
     RowError,
     RowRefused,
+    chunks,
 )
 
 from . import services
 from .choices import ArrivalOrigin, FocusTag, Industry, ReportStatus, TierLevel
 from .models import FIGURE_FIELDS, Enterprise, MonthlyReport
-
-CHUNK = 2000
-
-
-def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _uscc(value) -> str:
@@ -113,7 +107,7 @@ class EnterpriseImport(ImportKind):
     def prepare(self, rows):
         codes = sorted({_uscc(r["uscc"]) for r in rows})
         self.existing = {}
-        for chunk in _chunks(codes):
+        for chunk in chunks(codes):
             for enterprise in (
                 Enterprise.objects.visible_to(self.actor)
                 .filter(uscc__in=chunk)
@@ -253,12 +247,12 @@ class MonthlyReportImport(ImportKind):
         codes = sorted({_uscc(r["uscc"]) for r in rows})
         periods = sorted({r["period"] for r in rows})
         self.enterprises = {}
-        for chunk in _chunks(codes):
+        for chunk in chunks(codes):
             for enterprise in Enterprise.objects.visible_to(self.actor).filter(uscc__in=chunk):
                 self.enterprises[enterprise.uscc] = enterprise
         ids = [e.pk for e in self.enterprises.values()]
         self.reports = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for report in MonthlyReport.objects.visible_to(self.actor).filter(
                 enterprise_id__in=chunk, period__in=periods
             ):

@@ -216,10 +216,16 @@ def _save_figures(report: MonthlyReport, figures: dict) -> None:
     check_report(report)
 
 
-def _log(report: MonthlyReport, *, actor: User | None, from_status: str, reason: str = "") -> None:
+def _record(
+    report: MonthlyReport, *, actor: User | None, from_status: str, reason: str = ""
+) -> MonthlyReport:
+    """Save a workflow step and its transition row."""
+    report._history_user = actor
+    report.save()
     ReportTransition.objects.create(
         report=report, from_status=from_status, to_status=report.status, actor=actor, reason=reason
     )
+    return report
 
 
 @transaction.atomic
@@ -236,10 +242,7 @@ def create_report(*, actor: User | None, enterprise: Enterprise, period: date, *
         )
     report = MonthlyReport(enterprise=enterprise, period=period)
     _save_figures(report, figures)
-    report._history_user = actor
-    report.save()
-    _log(report, actor=actor, from_status="")
-    return report
+    return _record(report, actor=actor, from_status="")
 
 
 @transaction.atomic
@@ -287,10 +290,7 @@ def submit_report(*, actor: User | None, report: MonthlyReport) -> MonthlyReport
     report.warnings = compute_warnings(report)
     report.return_reason = ""
     report.submitted_at = timezone.now()
-    report._history_user = actor
-    report.save()
-    _log(report, actor=actor, from_status=from_status)
-    return report
+    return _record(report, actor=actor, from_status=from_status)
 
 
 @transaction.atomic
@@ -300,10 +300,7 @@ def approve_report(*, actor: User | None, report: MonthlyReport) -> MonthlyRepor
     report, from_status = _transition(
         report, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED, verb="审核通过"
     )
-    report._history_user = actor
-    report.save()
-    _log(report, actor=actor, from_status=from_status)
-    return report
+    return _record(report, actor=actor, from_status=from_status)
 
 
 @transaction.atomic
@@ -313,9 +310,7 @@ def accept_report(*, actor: User | None, report: MonthlyReport) -> MonthlyReport
     report, from_status = _transition(
         report, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.ACCEPTED, verb="验收"
     )
-    report._history_user = actor
-    report.save()
-    _log(report, actor=actor, from_status=from_status)
+    _record(report, actor=actor, from_status=from_status)
     _after_accepted_data_changed(report)
     return report
 
@@ -342,10 +337,7 @@ def return_report(*, actor: User | None, report: MonthlyReport, reason: str) -> 
         step = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
     report, from_status = _transition(report, allowed_from=step, to=ReportStatus.RETURNED, verb="退回")
     report.return_reason = reason
-    report._history_user = actor
-    report.save()
-    _log(report, actor=actor, from_status=from_status, reason=reason)
-    return report
+    return _record(report, actor=actor, from_status=from_status, reason=reason)
 
 
 @transaction.atomic
@@ -356,9 +348,7 @@ def unlock_report(*, actor: User | None, report: MonthlyReport, reason: str) -> 
     report, from_status = _transition(
         report, allowed_from=(ReportStatus.ACCEPTED,), to=ReportStatus.APPROVED, verb="解锁"
     )
-    report._history_user = actor
-    report.save()
-    _log(report, actor=actor, from_status=from_status, reason=reason)
+    _record(report, actor=actor, from_status=from_status, reason=reason)
     _after_accepted_data_changed(report)
     return report
 

@@ -739,3 +739,9 @@ def run_import_job(job_id: int) -> str | None:
 def display_rows(report_rows: Iterable[dict]) -> list[dict]:
     """Rows for the page: each with its Chinese action label."""
     return [dict(row, label=ACTION_LABELS[row["action"]]) for row in report_rows]
+
+
+def chunks(values: list, size: int = 2000):
+    """``values`` in slices of ``size``: the import kinds prefetch their lookups a slice at a time."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -6,6 +6,7 @@ from portal.models import Region
 from .choices import WorkItemStatus
 from .metrics import metric_choices
 from .models import Event, InvestmentProject, Programme, ProgressEntry, Target, WorkItemNote
+from .services import EVENT_FIELDS, PROJECT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,18 +90,7 @@ def _regions_for(actor, *, optional: bool):
 class InvestmentProjectForm(ServiceValidatedForm):
     class Meta:
         model = InvestmentProject
-        fields = [
-            "name",
-            "investor",
-            "region",
-            "park",
-            "amount",
-            "major",
-            "stage",
-            "signed_on",
-            "landed_on",
-            "note",
-        ]
+        fields = list(PROJECT_FIELDS)
         widgets = {"signed_on": DATE, "landed_on": DATE}
 
     def __init__(self, *args, actor, **kwargs):
@@ -114,7 +104,7 @@ class InvestmentProjectForm(ServiceValidatedForm):
 class EventForm(ServiceValidatedForm):
     class Meta:
         model = Event
-        fields = ["name", "kind", "region", "held_on", "organiser", "major", "participants", "note"]
+        fields = list(EVENT_FIELDS)
         widgets = {"held_on": DATE}
 
     def __init__(self, *args, actor, **kwargs):

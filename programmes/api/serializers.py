@@ -7,6 +7,7 @@ from portal.models import Region
 
 from ..choices import Comparison, EventKind, ProjectStage, TargetStatus, Unit, WorkItemKind, WorkItemStatus
 from ..models import Event, InvestmentProject, Programme, ProgressEntry, Target, WorkItem, WorkItemNote
+from ..services import EVENT_FIELDS, PROJECT_FIELDS
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 9, "decimal_places": 2}
@@ -197,19 +198,7 @@ class InvestmentProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InvestmentProject
-        fields = [
-            "id",
-            "name",
-            "investor",
-            "region",
-            "park",
-            "amount",
-            "major",
-            "stage",
-            "signed_on",
-            "landed_on",
-            "note",
-        ]
+        fields = ["id", *PROJECT_FIELDS]
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -220,4 +209,4 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "name", "kind", "region", "held_on", "organiser", "major", "participants", "note"]
+        fields = ["id", *EVENT_FIELDS]
