@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint check schema pytest worker beat clean
+.PHONY: run test install migrate seed lint check schema pytest worker beat bench clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,18 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A portal beat --loglevel INFO
+
+# City-scale benchmark (README "Performance"): needs PostgreSQL (DATABASE_URL) and wrk; Redis optional.
+bench: install
+	$(BIN)/python manage.py bench --scale city
+
+# PostgreSQL only (README "Backup and restore"): make backup [FILE=x.dump]; make restore FILE=x.dump
+backup: install
+	$(BIN)/python manage.py backup_database $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "用法：make restore FILE=备份文件"; exit 2; }
+	$(BIN)/python manage.py restore_database $(FILE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache

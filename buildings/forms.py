@@ -54,10 +54,15 @@ class BuildingForm(forms.Form):
     notes = forms.CharField(
         label="内部备注（不公开）", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    # The version the editor loaded: saving over someone else's later change is refused. Like If-Match on
+    # the API it is not required (a script posting the form without it is not checked).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args, actor, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if not editing:
+            del self.fields["version"]
         if editing:
             # A change of acquired area or renovation status is recorded on the date given here: never
             # prefilled, so an old date is not reused by accident.
@@ -80,8 +85,14 @@ class BuildingForm(forms.Form):
         if not parks.exists():
             del self.fields["park"]
 
+    def __iter__(self):
+        # portal/_form.html lays out every field it iterates; the hidden version goes in as {{ form.version }}.
+        return (field for field in super().__iter__() if not field.is_hidden)
+
     def clean(self):
         data = super().clean()
+        if "version" in self.errors:  # hidden: the editor cannot correct it, only reload the page
+            self.add_error(None, "楼宇版本信息无效，请刷新页面后重试。")
         if "region" not in self.fields:
             data["region"] = self.actor.region
         if data.get("incubation_area") is None:

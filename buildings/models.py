@@ -130,6 +130,9 @@ class Building(models.Model):
     notes = models.TextField("内部备注", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic concurrency: every update through ``services.update_building`` adds one, and an edit made
+    # from an older version is refused (the API's ETag/If-Match, the edit form's hidden field).
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     history = HistoricalRecords()
     objects = BuildingQuerySet.as_manager()
@@ -184,6 +187,7 @@ class Building(models.Model):
                 name="building_incubation_within_gross",
                 violation_error_message="双创空间面积不能大于建筑面积。",
             ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="building_version_positive"),
         ]
 
     def __str__(self):

@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from enterprises.choices import SupportKind
@@ -85,16 +87,23 @@ class BuildingUpdateView(BuildingViewMixin, View):
     def post(self, request, pk):
         building = self.get_building(pk)
         form = BuildingForm(request.POST, actor=request.user, editing=True)
+        status = 400
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
-                services.update_building(actor=request.user, building=building, **form.cleaned_data)
+                services.update_building(
+                    actor=request.user, building=building, expected_version=data.pop("version"), **data
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
+            except services.StaleBuilding as exc:
+                form.add_error(None, exc.message)
+                status = 409
             else:
                 messages.success(request, f"已保存楼宇“{building.name}”。")
                 return redirect("buildings-detail", building.pk)
         return render(
-            request, "buildings/building_form.html", {"form": form, "building": building}, status=400
+            request, "buildings/building_form.html", {"form": form, "building": building}, status=status
         )
 
 
@@ -295,21 +304,24 @@ def _public_row(building, industries) -> dict:
 
 
 def demonstration_list(request):
-    """The public 示范楼宇 list: no login, filters by region and batch, a chart by region. The data is
-    cached per filter and page; any write to buildings, occupancies or designations invalidates it."""
+    """The public 示范楼宇 list: no login, filters by region and batch, a chart by region. The rendered list
+    (figures, filters, chart and cards) is cached per filter and page, so a visit costs no query and little
+    rendering; any write to buildings, occupancies or designations invalidates it. Only the frame around it
+    (navigation, the export link, the chart's script with this response's CSP nonce) is rendered each time."""
     params = {key: request.GET.get(key, "") for key in ("region", "batch", "page")}
 
-    def compute():
+    def compute(query, shown):
         everything = _public_queryset()
-        filterset = DemonstrationBuildingFilterSet(request.GET, queryset=everything)
+        filterset = DemonstrationBuildingFilterSet(query, queryset=everything)
         if not filterset.is_valid():
             return {"invalid": True}
-        page = Paginator(filterset.qs, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(filterset.qs, PUBLIC_PAGE_SIZE).get_page(query.get("page"))
         buildings = list(page.object_list)
         industries = selectors.main_industries([b.pk for b in buildings])
         chart = selectors.region_chart(filterset.qs)
         totals = selectors.ledger_totals(filterset.qs)
-        return {
+        batches = sorted(set(Designation.objects.current().values_list("batch", flat=True)))
+        data = {
             "rows": [_public_row(b, industries) for b in buildings],
             "number": page.number,
             "num_pages": page.paginator.num_pages,
@@ -324,18 +336,21 @@ def demonstration_list(request):
             ],
             "totals": {key: totals[key] for key in ("count", "gross", "letting", "used", "rate")},
             "regions": _public_regions(),
-            "batches": sorted(set(Designation.objects.current().values_list("batch", flat=True))),
+            "batches": [{"value": b, "label": batch_label(b)} for b in batches],
         }
+        body = render_to_string(
+            "buildings/_public_list_body.html",
+            {"data": data, "params": shown, "chart_height": 60 + 50 * len(data["chart"])},
+        )
+        return {"totals": data["totals"], "has_chart": bool(data["chart"]), "body": body}
 
-    data = selectors.cached_public("page-list", params, compute)
-    if data.get("invalid"):
-        data = selectors.cached_public("page-list", {}, compute)
-    data = dict(data)
-    data["batches"] = [{"value": b, "label": batch_label(b)} for b in data["batches"]]
-    chart_height = 60 + 50 * len(data["chart"])
-    return render(
-        request, "buildings/public_list.html", {"data": data, "params": params, "chart_height": chart_height}
-    )
+    page = selectors.cached_public("page-list", params, lambda: compute(request.GET, params))
+    if page.get("invalid"):  # an unusable filter shows the whole list
+        empty = dict.fromkeys(params, "")
+        page = selectors.cached_public("page-list", empty, lambda: compute({}, empty))
+    # The body was rendered, escaped, by _public_list_body.html: the cache keeps it as a plain string.
+    page = dict(page, body=mark_safe(page["body"]))  # noqa: S308
+    return render(request, "buildings/public_list.html", {"page": page})
 
 
 def _public_regions() -> list[dict]:

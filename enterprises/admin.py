@@ -72,9 +72,20 @@ class PoolMembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(PoolDecision)
 class PoolDecisionAdmin(admin.ModelAdmin):
+    """Decisions are the pool's audit record (who decided what, why): read only, made by the pool review."""
+
     list_display = ["enterprise", "decision", "from_level", "to_level", "decided_on", "decided_by"]
     list_filter = ["decision"]
     raw_id_fields = ["enterprise"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StatisticsSettings)

@@ -140,6 +140,8 @@ class EnterpriseTag(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tags")
     tag = models.CharField("重点领域", max_length=30, choices=FocusTag.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "重点领域标签"
         verbose_name_plural = "重点领域标签"
@@ -315,6 +317,14 @@ class MonthlyReport(models.Model):
         indexes = [
             models.Index(fields=["period", "status"]),
             models.Index(fields=["status", "period"]),
+            # "each enterprise's latest accepted report in a period" (enterprises.metrics, the dashboards,
+            # 示范楼宇 selection): one index probe per enterprise that never touches the table. The figures
+            # are key columns, not INCLUDE, so SQLite builds the same index.
+            models.Index(
+                fields=["enterprise", "period", "employees", "software_revenue", "operating_revenue"],
+                condition=Q(status="accepted"),
+                name="monthly_report_accepted_latest",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "period"], name="monthly_report_one_per_month"),

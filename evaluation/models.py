@@ -83,6 +83,8 @@ class Indicator(models.Model):
     source = models.CharField("数据来源", max_length=40, help_text="指标计算函数名，或 manual（人工评分）")
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "评价指标"
         verbose_name_plural = "评价指标"
@@ -174,6 +176,8 @@ class Run(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    # When a worker took the run up: a run still running past the task's time limit has lost its worker.
+    started_at = models.DateTimeField("开始计算时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(

@@ -1,11 +1,16 @@
 """Every write of the evaluation app. Runs are computed by ``compute_run`` inside a Celery task."""
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
+from portal import taskqueue
 from portal.choices import RegionKind, Role
 from portal.exceptions import TransitionNotAllowed
 from portal.models import Region, User
@@ -116,7 +121,7 @@ def create_scheme(
     scheme._history_user = actor
     scheme.save()
     scheme.regions.set(regions)
-    Indicator.objects.bulk_create(
+    bulk_create_with_history(
         [
             Indicator(
                 scheme=scheme,
@@ -127,9 +132,27 @@ def create_scheme(
                 order=position,
             )
             for position, item in enumerate(indicators)
-        ]
+        ],
+        Indicator,
+        default_user=actor,
     )
     return scheme
+
+
+# Evidence for a manual score: documents and pictures only, of a bounded size (stored under MEDIA_ROOT).
+EVIDENCE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "png", "zip", "rar")
+EVIDENCE_MAX_MB = 20
+
+
+def _check_evidence(attachment) -> None:
+    if not attachment:
+        return
+    if attachment.size > EVIDENCE_MAX_MB * 1024 * 1024:
+        raise ValidationError({"attachment": f"证明材料不能超过 {EVIDENCE_MAX_MB} MB。"})
+    extension = attachment.name.rsplit(".", 1)[-1].lower() if "." in attachment.name else ""
+    if extension not in EVIDENCE_EXTENSIONS:
+        allowed = "、".join(EVIDENCE_EXTENSIONS)
+        raise ValidationError({"attachment": f"证明材料格式不支持，请上传 {allowed} 文件。"})
 
 
 @transaction.atomic
@@ -153,6 +176,7 @@ def set_manual_score(
     score = _decimal(score, "score", "得分")
     if not 0 <= score <= item.weight:
         raise ValidationError({"score": f"“{item.name}”的得分应在 0 至 {item.weight} 之间。"})
+    _check_evidence(attachment)
     entry, _ = ManualScore.objects.update_or_create(
         scheme=scheme,
         region=region,
@@ -192,15 +216,66 @@ def snapshot(scheme: Scheme) -> dict:
     }
 
 
+STALE_MARGIN = timedelta(minutes=1)
+STALE_ERROR = "计算进程中断（超过时限仍未完成，执行计算的后台进程可能已退出），结果作废；请重新计算。"
+QUEUE_DOWN_ERROR = "后台任务服务暂不可用，计算未能开始；请稍后重新计算。"
+
+
+def fail_stale_runs(*, scheme: Scheme | None = None) -> int:
+    """Mark failed the runs still "running" past the task's time limit (and a margin): Celery stops a run at
+    that limit, so such a run lost its worker (killed, out of memory, machine restarted) and would otherwise
+    show 计算中 for ever. A twin that is somehow still alive finds the run failed and discards its results.
+    Returns how many runs were marked."""
+    limit = timedelta(seconds=settings.EVALUATION_RUN_TIME_LIMIT) + STALE_MARGIN
+    stale = Run.objects.filter(status=RunStatus.RUNNING, started_at__lt=timezone.now() - limit)
+    if scheme is not None:
+        stale = stale.filter(scheme=scheme)
+    return stale.update(status=RunStatus.FAILED, error=STALE_ERROR, finished_at=timezone.now())
+
+
 @transaction.atomic
 def request_recompute(*, actor: User | None, scheme: Scheme, trigger: str = RunTrigger.MANUAL) -> Run:
-    """Queue a new run of the scheme; the computation happens in Celery once this transaction commits."""
+    """Queue a run of the scheme; the computation happens in Celery once this transaction commits.
+
+    One computation per scheme at a time: the scheme row is locked, so concurrent requests are taken one
+    after the other. While a run waits in the queue a new request joins it (its snapshot is refreshed and
+    the task sent again: whichever copy comes first computes it, the other finds it taken); while one is
+    computing, a new request is refused (409) because the data it reads may already be behind."""
     _require_city(actor, "只有市级用户可以发起评价计算。")
-    run = Run.objects.create(scheme=scheme, inputs=snapshot(scheme), trigger=trigger, created_by=actor)
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    fail_stale_runs(scheme=scheme)
+    pending = (
+        Run.objects.select_for_update()
+        .filter(scheme=scheme, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if pending is not None and pending.status == RunStatus.RUNNING:
+        raise TransitionNotAllowed(
+            f"该方案正在计算中（计算 #{pending.pk}，进度 {pending.progress}%），请等待完成后再重新计算。"
+        )
+    if pending is not None:
+        run = pending
+        run.inputs = snapshot(scheme)
+        run.save(update_fields=["inputs"])
+    else:
+        run = Run.objects.create(scheme=scheme, inputs=snapshot(scheme), trigger=trigger, created_by=actor)
+    transaction.on_commit(lambda: _send_compute(run.pk))
+    return run
+
+
+def _send_compute(run_id: int) -> None:
+    """Queue the computation; when the broker is down the run is marked failed (nothing will compute it)
+    and the caller gets ``TaskQueueUnavailable`` (503)."""
     from .tasks import compute_run
 
-    transaction.on_commit(lambda: compute_run.delay(run.pk))
-    return run
+    try:
+        taskqueue.send(compute_run, run_id)
+    except taskqueue.TaskQueueUnavailable:
+        Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, error=QUEUE_DOWN_ERROR, finished_at=timezone.now()
+        )
+        raise
 
 
 def _progress(run: Run, value: int) -> None:
@@ -208,17 +283,22 @@ def _progress(run: Run, value: int) -> None:
 
 
 def compute_run(*, run_id: int) -> Run:
-    """Compute a run from its snapshot: values, scores, totals, ranks and awards. Idempotent: a finished or
-    published run is returned as it is. Progress is written as it goes (outside the result transaction, so
-    the page can show it)."""
+    """Compute a run from its snapshot: values, scores, totals, ranks and awards.
+
+    Computed once: the run is claimed under a row lock, and only a queued run can be claimed. A second
+    delivery of the task (a twin, or a message delivered again after its worker died) finds the run running,
+    finished, published or failed and returns it as it is; a failed run stays failed (a new run is asked
+    for instead). Progress is written as it goes (outside the result transaction, so the page can show
+    it)."""
     from datetime import date
 
     with transaction.atomic():
         run = Run.objects.select_for_update().get(pk=run_id)
-        if run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
+        if run.status != RunStatus.QUEUED:
             return run
         run.status, run.progress, run.error = RunStatus.RUNNING, 0, ""
-        run.save(update_fields=["status", "progress", "error"])
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "progress", "error", "started_at"])
     inputs = run.inputs
     start, end, by = date.fromisoformat(inputs["start"]), date.fromisoformat(inputs["end"]), inputs["by"]
     codes = [r["code"] for r in inputs["regions"]]
@@ -247,7 +327,7 @@ def compute_run(*, run_id: int) -> Run:
         regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
         with transaction.atomic():
             run = Run.objects.select_for_update().get(pk=run_id)
-            if run.status != RunStatus.RUNNING:  # finished by a twin task meanwhile
+            if run.status != RunStatus.RUNNING:  # given up as stale meanwhile: the results are void
                 return run
             RunResult.objects.filter(run=run).delete()
             RunResult.objects.bulk_create(
@@ -270,7 +350,12 @@ def compute_run(*, run_id: int) -> Run:
             run.save(update_fields=["status", "progress", "finished_at"])
         return run
     except Exception as exc:
-        Run.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, SoftTimeLimitExceeded):
+            error = f"计算超过时限（{settings.EVALUATION_RUN_TIME_LIMIT} 秒），已中止；请重新计算。"
+        Run.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, error=error, finished_at=timezone.now()
+        )
         raise
 
 

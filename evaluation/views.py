@@ -11,6 +11,7 @@ from portal.choices import Role
 from portal.exceptions import TransitionNotAllowed
 from portal.mixins import ScopedViewMixin
 from portal.models import Region
+from portal.taskqueue import TaskQueueUnavailable
 
 from . import exports, selectors, services
 from .indicators import MANUAL
@@ -82,7 +83,11 @@ class RecomputeView(ScopedViewMixin, View):
 
     def post(self, request, pk):
         scheme = get_object_or_404(self.get_queryset(), pk=pk)
-        run = services.request_recompute(actor=request.user, scheme=scheme)
+        try:
+            run = services.request_recompute(actor=request.user, scheme=scheme)
+        except (TransitionNotAllowed, TaskQueueUnavailable) as exc:
+            messages.error(request, exc.message)
+            return redirect("evaluation:scheme", scheme.pk)
         return redirect("evaluation:run", run.pk)
 
 

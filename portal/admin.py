@@ -1,8 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Region, User
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(SimpleHistoryAdmin, GroupAdmin):
+    """Django's group admin with the history of each group's permissions."""
 
 
 @admin.register(Region)

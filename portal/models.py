@@ -1,6 +1,7 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.db.models import Q
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from .choices import RegionKind, Role
@@ -104,7 +105,11 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Role, region, enterprise, is_active/is_staff/is_superuser and the groups and permissions (which open
+    # the admin) are recorded with who changed them; the password hash and login times are not.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+    )
     objects = PortalUserManager()
 
     class Meta:
@@ -144,6 +149,10 @@ class User(AbstractUser):
     @property
     def is_enterprise(self):
         return self.role == Role.ENTERPRISE
+
+
+# A group's permissions open the admin to its members: their changes are recorded like a user's.
+register(Group, app="portal", m2m_fields=["permissions"])
 
 
 class ImportJobQuerySet(ScopedQuerySet):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -33,7 +34,7 @@ from .forms import (
     TargetForm,
     WorkItemNoteForm,
 )
-from .metrics import METRICS
+from .metrics import METRICS, MetricCache
 from .models import Event, InvestmentProject, Programme, Target, WorkItem
 
 OFFICERS = (Role.CITY, Role.DISTRICT)
@@ -73,7 +74,7 @@ class CityDashboardView(ScopedViewMixin, View):
 
     def get(self, request):
         today = timezone.localdate()
-        cache: dict = {}
+        cache = MetricCache(shared=True)
         targets = list(self.get_queryset().select_related("programme", "region"))
         rows = selectors.progress(targets, today=today, cache=cache)
         by_target = {row.target.pk: row for row in rows}
@@ -97,7 +98,7 @@ class CityDashboardView(ScopedViewMixin, View):
             "results": results,
             "results_year": latest_ended,
             "result_counts": selectors.status_counts(results),
-            "trend": selectors.monthly_trend(today=today),
+            "trend": selectors.monthly_trend(today=today, cache=cache),
             "columns": selectors.REGION_COLUMNS,
             "table": table,
             "figures": [
@@ -127,7 +128,7 @@ class RegionDashboardView(ScopedViewMixin, View):
             region = next((r for r in regions if r.code == code), None)
             if region is None:
                 raise Http404("区域不存在。")
-        cache: dict = {}
+        cache = MetricCache(shared=True)
         targets = list(self.get_queryset().filter(region=region).select_related("programme", "region"))
         rows = selectors.progress(targets, today=today, cache=cache)
         table = selectors.region_table(today=today, regions=regions, cache=cache)
@@ -150,7 +151,7 @@ class RegionDashboardView(ScopedViewMixin, View):
             "standing": standing,
             "peer_count": len(peers),
             "peer_label": "中心城区" if region.central_urban else "其他区县",
-            "trend": selectors.monthly_trend(today=today, regions=[region.code]),
+            "trend": selectors.monthly_trend(today=today, regions=[region.code], cache=cache),
             "overdue": selectors.overdue_work_items(items, today=today),
             "work_summary": selectors.work_item_summary(items, today=today),
             "completeness": selectors.last_month_completeness(today=today, regions=[region]),
@@ -165,7 +166,7 @@ def public_progress(request):
     targets = list(
         Target.objects.public().filter(programme__in=programmes).select_related("programme", "region")
     )
-    rows = selectors.progress(targets, today=today)
+    rows = selectors.progress(targets, today=today, cache=MetricCache(shared=True))
     grouped = defaultdict(list)
     for row in rows:
         grouped[row.target.programme_id].append(row)
@@ -206,7 +207,8 @@ class ProgrammeCreateView(ProgrammeMixin, View):
     allowed_roles = (Role.CITY,)
 
     def get(self, request):
-        return render(request, "programmes/form.html", {"form": ProgrammeForm(), "title": "新增政策文件"})
+        context = {"form": ProgrammeForm(), "title": "新增政策文件", "back_url": reverse("programmes:list")}
+        return render(request, "programmes/form.html", context)
 
     def post(self, request):
         form = ProgrammeForm(request.POST)
@@ -218,7 +220,8 @@ class ProgrammeCreateView(ProgrammeMixin, View):
             else:
                 messages.success(request, f"已新增政策文件“{programme.short_name}”。")
                 return redirect("programmes:detail", programme.pk)
-        return render(request, "programmes/form.html", {"form": form, "title": "新增政策文件"}, status=400)
+        context = {"form": form, "title": "新增政策文件", "back_url": reverse("programmes:list")}
+        return render(request, "programmes/form.html", context, status=400)
 
 
 class ProgrammeDetailView(ProgrammeMixin, View):
@@ -281,7 +284,12 @@ class TargetCreateView(ProgrammeMixin, View):
     allowed_roles = (Role.CITY,)
 
     def render_form(self, request, programme, form, status=200):
-        context = {"form": form, "title": f"为“{programme.short_name}”新增目标", "back": programme}
+        context = {
+            "form": form,
+            "title": f"为“{programme.short_name}”新增目标",
+            "back": programme,
+            "back_url": reverse("programmes:detail", args=[programme.pk]),
+        }
         return render(request, "programmes/form.html", context, status=status)
 
     def get(self, request, pk):
@@ -425,7 +433,8 @@ class LedgerMixin(ScopedViewMixin):
 
     def render_form(self, request, form, instance=None, status=200):
         title = f"编辑{self.noun}“{instance}”" if instance else f"登记{self.noun}"
-        return render(request, "programmes/form.html", {"form": form, "title": title}, status=status)
+        context = {"form": form, "title": title, "back_url": reverse(self.list_url)}
+        return render(request, "programmes/form.html", context, status=status)
 
 
 class LedgerListView(LedgerMixin, View):

@@ -63,6 +63,13 @@ class ScenarioListAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # lists are made by publishing
 
+    # A list is a published record, kept without a history of its own: nobody edits or deletes it here.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ScenarioApplication)
 class ScenarioApplicationAdmin(SimpleHistoryAdmin):

@@ -4,7 +4,8 @@ Callers: ``anonymous``, ``enterprise`` (a user of the own region's enterprise), 
 officer of another region), ``district`` (the own region's officer), ``city``. The target record of a
 case always belongs to the own region, so ``other_district`` must get 404 wherever a record is addressed.
 
-A new endpoint joins by adding one ``Case``; ``test_every_route_is_in_the_matrix`` fails until it does.
+A new endpoint or method joins by adding one ``Case``; ``tests/portal/test_permissions.py`` fails until it does
+(routes from the URL resolver, operations from the OpenAPI schema).
 """
 
 from collections.abc import Callable
@@ -1123,17 +1124,70 @@ CASES += [
     ),
 ]
 
-# Routes that are not records of anyone's: authentication, documentation, health, the admin site.
+
+# --- authentication, documentation, health (issue 10: every route, not only records) ------------------------
+def _credentials(password):
+    def data(w):
+        from tests.factories import TEST_PASSWORD
+
+        return {
+            "username": w.district.username,
+            "password": TEST_PASSWORD if password else "wrong-password-1",
+        }
+
+    return data
+
+
+CASES += [
+    Case("health", "get", _page("/health/"), expect(200, 200, 200, 200, 200), api=False),
+    # Signed-in callers are sent on (redirect_authenticated_user); a wrong password re-shows the form.
+    Case("login", "get", _page("/login/"), expect(200, 302, 302, 302, 302), api=False),
+    Case(
+        "login",
+        "post",
+        _page("/login/"),
+        expect(200, 302, 302, 302, 302),
+        data=_credentials(False),
+        api=False,
+    ),
+    Case("logout", "post", _page("/logout/"), expect(302, 302, 302, 302, 302), api=False),
+    Case("password_change", "get", _page("/password/"), expect(302, 200, 200, 200, 200), api=False),
+    Case(
+        "password_change",
+        "post",
+        _page("/password/"),
+        expect(302, 200, 200, 200, 200),
+        data=lambda w: {"old_password": "wrong-password-1", "new_password1": "x", "new_password2": "x"},
+        api=False,
+    ),
+    Case("password_change_done", "get", _page("/password/done/"), expect(302, 200, 200, 200, 200), api=False),
+    # The token endpoint ignores who calls it: the credentials in the body decide.
+    Case(
+        "api-token",
+        "post",
+        lambda w: "/api/v1/auth/token/",
+        expect(200, 200, 200, 200, 200),
+        data=_credentials(True),
+    ),
+    Case(
+        "api-token",
+        "post",
+        lambda w: "/api/v1/auth/token/",
+        expect(400, 400, 400, 400, 400),
+        data=_credentials(False),
+    ),
+    Case("api-root", "get", lambda w: "/api/v1/", expect(401, 200, 200, 200, 200)),
+    Case("api-schema", "get", lambda w: "/api/v1/schema/", expect(200, 200, 200, 200, 200)),
+    Case("api-docs", "get", lambda w: "/api/v1/docs/", expect(200, 200, 200, 200, 200)),
+    # The admin site answers only is_staff accounts (Django's own model permissions inside); no portal role
+    # without is_staff gets past its login.
+    Case("admin:index", "get", _page("/admin/"), expect(302, 302, 302, 302, 302), api=False),
+]
+
+# Routes the coverage checks of tests/portal/test_permissions.py leave out, each with its reason.
 NOT_SCOPED = {
-    "login",
-    "logout",
-    "password_change",
-    "password_change_done",
-    "health",
-    "api-token",
-    "api-schema",
-    "api-docs",
-    "api-root",
+    "admin": "Django's admin site (namespace admin): is_staff and Django's model permissions guard every page; "
+    "the admin:index case shows a portal role without is_staff does not get in.",
 }
 
 # --- buildings -----------------------------------------------------------------------------------------

@@ -66,6 +66,9 @@ class BuildingSerializer(BuildingFiguresMixin, serializers.ModelSerializer):
     policies = PoliciesSerializer(source="*", required=False)
     batch = serializers.IntegerField(read_only=True, allow_null=True, label="示范楼宇批次")
     designated_on = serializers.DateField(read_only=True, allow_null=True, label="授牌日期")
+    version = serializers.IntegerField(
+        read_only=True, label="版本", help_text="每次修改加一；与 ETag 响应头相同，修改时放在 If-Match 中。"
+    )
 
     class Meta:
         model = Building
@@ -95,9 +98,16 @@ class BuildingSerializer(BuildingFiguresMixin, serializers.ModelSerializer):
             "notes",
             "batch",
             "designated_on",
+            "version",
         ]
         # Uniqueness is the service's to check, with its Chinese message.
         validators = []
+
+
+class StaleSerializer(serializers.Serializer):
+    """412: the building changed since the version named in If-Match."""
+
+    detail = serializers.CharField()
 
 
 class OccupancySerializer(serializers.ModelSerializer):

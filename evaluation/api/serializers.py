@@ -89,6 +89,7 @@ class RunSerializer(serializers.ModelSerializer):
             "note",
             "error",
             "created_at",
+            "started_at",
             "finished_at",
             "published_at",
             "inputs",
@@ -108,3 +109,9 @@ class RunSerializer(serializers.ModelSerializer):
 
 class RunQueuedSerializer(serializers.Serializer):
     run = serializers.IntegerField()
+
+
+class RefusalSerializer(serializers.Serializer):
+    """Why a recompute was not queued (409, 503)."""
+
+    detail = serializers.CharField()

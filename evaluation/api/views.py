@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -8,7 +8,13 @@ from portal.choices import Role
 
 from .. import services
 from ..models import ManualScore, Run, Scheme
-from .serializers import ManualScoreSerializer, RunQueuedSerializer, RunSerializer, SchemeSerializer
+from .serializers import (
+    ManualScoreSerializer,
+    RefusalSerializer,
+    RunQueuedSerializer,
+    RunSerializer,
+    SchemeSerializer,
+)
 
 
 class SchemeViewSet(ScopedModelViewSet):
@@ -27,8 +33,17 @@ class SchemeViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         serializer.instance = services.create_scheme(actor=self.request.user, **serializer.validated_data)
 
-    @extend_schema(request=ManualScoreSerializer, responses=ManualScoreSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="manual-scores", url_name="manual-scores")
+    @extend_schema(methods=["GET"], responses=ManualScoreSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ManualScoreSerializer, responses={201: ManualScoreSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="manual-scores",
+        url_name="manual-scores",
+        # A plain list of the scheme's entries: neither paged nor filtered.
+        pagination_class=None,
+        filter_backends=[],
+    )
     def manual_scores(self, request, pk=None):
         scheme = self.get_object()
         if request.method == "POST":  # city staff only: write_roles
@@ -39,9 +54,18 @@ class SchemeViewSet(ScopedModelViewSet):
         entries = ManualScore.objects.visible_to(request.user).filter(scheme=scheme).select_related("region")
         return Response(ManualScoreSerializer(entries, many=True).data)
 
-    @extend_schema(request=None, responses={202: RunQueuedSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: RunQueuedSerializer,
+            409: OpenApiResponse(RefusalSerializer, description="该方案正在计算中，完成后才能再次计算。"),
+            503: OpenApiResponse(RefusalSerializer, description="后台任务服务暂不可用，计算未能开始。"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def recompute(self, request, pk=None):
+        """Queue a run (202). A run already waiting in the queue is the one answered (its snapshot
+        refreshed); one computing now is 409; the task queue down is 503 and the run is marked failed."""
         run = services.request_recompute(actor=request.user, scheme=self.get_object())
         return Response({"run": run.pk}, status=status.HTTP_202_ACCEPTED)
 
@@ -59,8 +83,13 @@ class RunViewSet(ScopedReadOnlyViewSet):
         return queryset.select_related("scheme")
 
     def partial_update(self, request, pk=None):
+        run = self.get_object()
+        # The serializer checks the body (an object; ``note`` text of at most 500 characters) before the
+        # service writes it: a longer one used to reach the database and fail there.
+        serializer = self.get_serializer(run, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
         run = services.update_run_note(
-            actor=request.user, run=self.get_object(), note=request.data.get("note", "")
+            actor=request.user, run=run, note=serializer.validated_data.get("note", "")
         )
         return Response(self.get_serializer(run).data)
 

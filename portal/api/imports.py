@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import imports, xlsx
+from portal import imports, taskqueue, xlsx
 from portal.models import ImportJob
 
 from .base import RolePermission
@@ -135,7 +135,7 @@ class ImportView(ImportRolesMixin, APIView):
                 content=upload.read(),
                 row_count=len(rows),
             )
-            transaction.on_commit(lambda: imports.run_import_job.delay(job.pk))
+            transaction.on_commit(lambda: taskqueue.send(imports.run_import_job, job.pk))
             return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         report = imports.run_import(kind_class, rows, headers, actor=request.user, dry_run=dry_run)
         code = 400 if report.has_errors and not dry_run else 200

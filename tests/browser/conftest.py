@@ -40,6 +40,44 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+# Chromium logs a Content-Security-Policy violation as a console error; the event adds what was refused.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " refused " + (e.blockedURI || "inline code") +
+                " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def console_stays_clean(request, monkeypatch):
+    """Fail a browser test on any console error, uncaught script error or CSP violation, in every context
+    the test opens (the ``page`` fixture's and its own ``browser.new_context()``): a refused inline script
+    breaks charts and forms without a visible error. The browser's own /favicon.ico request is allowed to
+    miss."""
+    if request.node.get_closest_marker("browser") is None:
+        yield []
+        return
+    browser = request.getfixturevalue("browser")
+    errors = []
+    open_context = browser.new_context
+
+    def on_console(message):
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def new_context(*args, **kwargs):
+        context = open_context(*args, **kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", on_console)
+        context.on("weberror", lambda error: errors.append(f"uncaught: {error.error}"))
+        return context
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    yield errors
+    assert not errors, "console errors in the browser:\n" + "\n".join(errors)
+
+
 @pytest.fixture
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import console_stays_clean  # noqa: F401 - fails the test on console errors
 from tests.factories import EnterpriseFactory, designate, make_building, make_occupancy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

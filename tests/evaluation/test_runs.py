@@ -184,14 +184,18 @@ def test_recomputes_are_debounced(make_scheme, monkeypatch):
     scheme = make_scheme()
     queued = []
     monkeypatch.setattr(
-        tasks.recompute_scheme, "apply_async", lambda args, countdown: queued.append((args, countdown))
+        tasks.recompute_scheme,
+        "apply_async",
+        lambda args, kwargs=None, countdown=None, **options: queued.append((args, countdown)),
     )
     assert tasks.schedule_recompute(scheme.pk) is True
     assert tasks.schedule_recompute(scheme.pk) is False  # already pending
     assert queued == [((scheme.pk, "data"), tasks.DEBOUNCE_SECONDS)]
     monkeypatch.undo()
     tasks.recompute_scheme(scheme.pk)  # the pending task runs: the next change may schedule again
-    monkeypatch.setattr(tasks.recompute_scheme, "apply_async", lambda args, countdown: queued.append(args))
+    monkeypatch.setattr(
+        tasks.recompute_scheme, "apply_async", lambda args, *a, **options: queued.append(args)
+    )
     assert tasks.schedule_recompute(scheme.pk) is True
 
 

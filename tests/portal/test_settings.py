@@ -52,7 +52,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis():
     assert loaded["name"] == "portal"
     assert loaded["eager"] is False
     assert loaded["broker"] == "redis://cache.example:6379/1"
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "portal.cache.ResilientRedisCache"  # Django's RedisCache, degrading to no cache
 
 
 def test_production_without_secret_key_refuses_to_start():
