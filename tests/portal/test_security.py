@@ -28,7 +28,8 @@ def production_env(tmp_path, **overrides):
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))
-        and k not in {"DEBUG", "SECRET_KEY", "REDIS_URL"}
+        # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy warns about.
+        and k not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
