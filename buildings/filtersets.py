@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from portal.filtersets import PositiveIntegerFilter
+
 from .choices import RenovationStatus
 from .models import Building, Designation, Occupancy
 
@@ -19,7 +21,7 @@ class DemonstrationBuildingFilterSet(django_filters.FilterSet):
     """The public list's filters: region (or 园城) by code, and batch."""
 
     region = django_filters.CharFilter(method="filter_region", label="区域代码")
-    batch = django_filters.NumberFilter(method="filter_batch", label="批次", min_value=1)
+    batch = PositiveIntegerFilter(method="filter_batch", label="批次")
 
     class Meta:
         model = Building
@@ -57,8 +59,8 @@ class BuildingFilterSet(DemonstrationBuildingFilterSet):
 
 
 class OccupancyFilterSet(django_filters.FilterSet):
-    building = django_filters.NumberFilter(field_name="building_id", label="楼宇")
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
+    building = PositiveIntegerFilter(field_name="building_id", label="楼宇")
+    enterprise = PositiveIntegerFilter(field_name="enterprise_id", label="企业")
     region = django_filters.CharFilter(method="filter_region", label="区域代码")
     active = django_filters.BooleanFilter(method="filter_active", label="当前在驻")
 

@@ -425,6 +425,7 @@ class SelectionView(BuildingViewMixin, View):
             order = "rate"
         rows = selectors.selection_ranking(filterset.qs, order=order)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        selectors.attach_buildings(page.object_list, filterset.qs)
         return render(
             request,
             "buildings/selection.html",

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from portal.filtersets import PositiveIntegerFilter
 from portal.models import Region
 from portal.periods import parse_period
 
@@ -55,7 +56,7 @@ class PeriodFilter(django_filters.Filter):
 
 
 class MonthlyReportFilterSet(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
+    enterprise = PositiveIntegerFilter(field_name="enterprise_id", label="企业")
     region = region_filter("enterprise__region")
     period = PeriodFilter(field_name="period", label="报告期（YYYY-MM）")
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label="状态", empty_label="全部状态")
@@ -66,7 +67,7 @@ class MonthlyReportFilterSet(django_filters.FilterSet):
 
 
 class SupportGrantFilterSet(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
+    enterprise = PositiveIntegerFilter(field_name="enterprise_id", label="企业")
     region = region_filter("enterprise__region")
 
     class Meta:

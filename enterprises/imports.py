@@ -14,6 +14,7 @@ from portal.imports import (
     MULTI,
     PERIOD,
     REGION,
+    ROW_ERRORS,
     TEXT,
     UNCHANGED,
     UPDATED,
@@ -243,29 +244,37 @@ class MonthlyReportImport(ImportKind):
 
     examples = ()
 
-    def prepare(self, rows):
-        codes = sorted({_uscc(r["uscc"]) for r in rows})
-        periods = sorted({r["period"] for r in rows})
-        self.enterprises = {}
-        for chunk in chunks(codes):
-            for enterprise in Enterprise.objects.visible_to(self.actor).filter(uscc__in=chunk):
-                self.enterprises[enterprise.uscc] = enterprise
-        ids = [e.pk for e in self.enterprises.values()]
-        self.reports = {}
-        for chunk in chunks(ids):
-            for report in MonthlyReport.objects.visible_to(self.actor).filter(
-                enterprise_id__in=chunk, period__in=periods
-            ):
-                self.reports[(report.enterprise_id, report.period)] = report
-
     def row_key(self, values):
         return (_uscc(values["uscc"]), values["period"])
 
     def _submits(self) -> bool:
         return self.actor is not None and self.actor.role == Role.DISTRICT
 
-    def apply(self, values):
-        enterprise = self.enterprises.get(_uscc(values["uscc"]))
+    def apply_batch(self, rows, *, write):
+        """Every row through one ``services.ReportBatch``: the checks of create/update/submit, in file order,
+        each row against the database and the rows above it; written at the end, in a fixed number of
+        queries, when ``write`` and every row passed."""
+        enterprises = {}
+        for chunk in chunks(sorted({_uscc(values["uscc"]) for values in rows})):
+            for enterprise in Enterprise.objects.visible_to(self.actor).filter(uscc__in=chunk):
+                enterprises[enterprise.uscc] = enterprise
+        batch = services.ReportBatch(
+            actor=self.actor,
+            enterprises=enterprises.values(),
+            periods={values["period"] for values in rows},
+            saving=write,
+        )
+        outcomes = []
+        for values in rows:
+            try:
+                outcomes.append(self._file(batch, enterprises.get(_uscc(values["uscc"])), values))
+            except ROW_ERRORS as exc:
+                outcomes.append(exc)
+        if write and not any(isinstance(outcome, Exception) for outcome in outcomes):
+            batch.save()
+        return outcomes
+
+    def _file(self, batch, enterprise, values) -> str:
         if enterprise is None:
             raise RowRefused(
                 [
@@ -276,21 +285,12 @@ class MonthlyReportImport(ImportKind):
                 ]
             )
         figures = {name: values[name] for name in FIGURE_FIELDS}
-        report = self.reports.get((enterprise.pk, values["period"]))
-        if report is None:
-            report = services.create_report(
-                actor=self.actor, enterprise=enterprise, period=values["period"], **figures
-            )
-            if self._submits():
-                services.submit_report(actor=self.actor, report=report)
-            return CREATED
+        report = batch.get(enterprise, values["period"])
         # Identical figures leave a report as it is, whatever its state: export → import changes nothing.
-        if all(getattr(report, name) == value for name, value in figures.items()):
+        if report is not None and all(getattr(report, name) == value for name, value in figures.items()):
             return UNCHANGED
-        report = services.update_report(actor=self.actor, report=report, **figures)
-        if self._submits():
-            services.submit_report(actor=self.actor, report=report)
-        return UPDATED
+        batch.file(enterprise=enterprise, period=values["period"], submit=self._submits(), **figures)
+        return CREATED if report is None else UPDATED
 
     def export_queryset(self, queryset):
         return queryset.select_related("enterprise")

@@ -1,15 +1,24 @@
-"""Numbers other apps may ask of the enterprises app. Accepted statistics only."""
+"""Numbers other apps may ask of the enterprises app. Accepted statistics only.
+
+"Each enterprise's latest accepted report in a period" is what most of them need. On PostgreSQL it is one
+LATERAL probe per enterprise into the partial index ``monthly_report_accepted_latest`` (enterprise, period and
+the figures, accepted reports only): a backward index-only scan that stops at its first entry, so the cost
+follows the number of enterprises, not of reports. Elsewhere (SQLite) the ORM form runs, a correlated subquery
+per row; it is also the definition the PostgreSQL form is tested against (``tests/enterprises/test_metrics.py``).
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
+from portal.models import Region
 from portal.periods import month_start
 
-from .choices import ArrivalOrigin
+from .choices import ArrivalOrigin, ReportStatus
 from .models import Enterprise, MonthlyReport
 
 
@@ -21,11 +30,64 @@ class Figures:
     period: date
 
 
+def set_based() -> bool:
+    """Whether the LATERAL forms below run (PostgreSQL), rather than the ORM definitions."""
+    return connection.vendor == "postgresql"
+
+
+def latest_accepted_sql(columns: str, where: str, *, enterprise: str = "e.id") -> str:
+    """A LATERAL subquery: the latest accepted report (alias ``m``) of the enterprise whose id is the outer
+    column ``enterprise``, among those that satisfy ``where``; its ``columns``. The status is written out (not
+    a parameter) so the planner matches the partial index."""
+    return (
+        f"SELECT {columns} FROM {MonthlyReport._meta.db_table} m "  # noqa: S608 (names and fixed SQL only)
+        f"WHERE m.enterprise_id = {enterprise} AND m.status = '{ReportStatus.ACCEPTED}' AND {where} "
+        "ORDER BY m.period DESC LIMIT 1"
+    )
+
+
+def any_accepted_sql(where: str) -> str:
+    """An uncorrelated EXISTS: is there any accepted report (alias ``x``) that satisfies ``where``? As a
+    LATERAL query's condition it runs once, before the join, so a period without accepted data (a programme's
+    base year before the portal existed) costs one index probe instead of one per enterprise."""
+    return (
+        f"EXISTS (SELECT 1 FROM {MonthlyReport._meta.db_table} x "  # noqa: S608 (names and fixed SQL only)
+        f"WHERE x.status = '{ReportStatus.ACCEPTED}' AND {where})"
+    )
+
+
+def latest_accepted(field: str, *, enterprise: str = "enterprise", as_of: date | None = None) -> Subquery:
+    """The ORM form: ``field`` of the latest accepted report on or before ``as_of`` of the enterprise the
+    outer query's ``enterprise`` names (a correlated subquery)."""
+    accepted = MonthlyReport.objects.accepted().filter(enterprise=OuterRef(enterprise))
+    if as_of is not None:
+        accepted = accepted.filter(period__lte=as_of)
+    return Subquery(accepted.order_by("-period").values(field)[:1])
+
+
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def latest_figures(enterprise_ids: Iterable[int], *, as_of: date | None = None) -> dict[int, Figures]:
     """Each enterprise's latest accepted report on or before ``as_of`` (default: any): one query."""
     ids = list(enterprise_ids)
     if not ids:
         return {}
+    if set_based():
+        rows = _fetch(
+            "SELECT e.id, r.employees, r.operating_revenue, r.software_revenue, r.period "
+            "FROM unnest(%(ids)s::bigint[]) AS e(id) CROSS JOIN LATERAL ("
+            + latest_accepted_sql(
+                "m.employees, m.operating_revenue, m.software_revenue, m.period",
+                "m.period <= %(as_of)s" if as_of is not None else "TRUE",
+            )
+            + ") r",
+            {"ids": sorted(set(ids)), "as_of": as_of},
+        )
+        return {row[0]: Figures(*row[1:]) for row in rows}
     accepted = MonthlyReport.objects.accepted()
     if as_of is not None:
         accepted = accepted.filter(period__lte=as_of)
@@ -124,11 +186,44 @@ def new_employees(start: date, end: date, *, by: str = "region", regions=None) -
     """新增从业人员 (SPEC §7): Σ over the region's enterprises of the headcount in the last accepted report
     of the period minus that in the last accepted report before it (0 for an enterprise that arrived in the
     period). One query."""
+    if set_based():
+        return _new_employees_set_based(start, end, by=by, regions=regions)
     key, queryset = _headcounts(start, end, by=by, regions=regions)
     totals: dict[str, Decimal] = {}
     for code, added in queryset.order_by().values_list(key, "added"):
         totals[code] = totals.get(code, Decimal(0)) + added
     return totals
+
+
+def _new_employees_set_based(start: date, end: date, *, by: str, regions) -> dict[str, Decimal]:
+    """``new_employees`` with two LATERAL probes per enterprise (``_headcounts``' rule, case for case)."""
+    _level(by)
+    column = Enterprise._meta.get_field(by).column
+    after = latest_accepted_sql("m.employees", "m.period BETWEEN %(first)s AND %(last)s")
+    # Gated like the whole query below: before a programme's first year there is usually nothing to find.
+    before = latest_accepted_sql(
+        "m.employees", f"m.period < %(first)s AND {any_accepted_sql('x.period < %(first)s')}"
+    )
+    rows = _fetch(
+        f"""SELECT g.code, SUM(CASE WHEN e.arrival_date BETWEEN %(start)s AND %(end)s THEN a.employees
+                                    WHEN b.employees IS NULL THEN 0
+                                    ELSE a.employees - b.employees END)
+            FROM {Enterprise._meta.db_table} e
+            JOIN {Region._meta.db_table} g ON g.id = e.{column}
+            CROSS JOIN LATERAL ({after}) a
+            LEFT JOIN LATERAL ({before}) b ON TRUE
+            WHERE {any_accepted_sql("x.period BETWEEN %(first)s AND %(last)s")}
+            {"AND g.code = ANY(%(codes)s)" if regions is not None else ""}
+            GROUP BY g.code""",  # noqa: S608 (table names and fixed SQL; values are parameters)
+        {
+            "start": start,
+            "end": end,
+            "first": month_start(start),
+            "last": month_start(end),
+            "codes": list(regions) if regions is not None else None,
+        },
+    )
+    return {code: Decimal(total) for code, total in rows}
 
 
 def new_employees_records(start: date, end: date, *, code: str, by: str = "region") -> list[dict]:

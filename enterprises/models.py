@@ -325,6 +325,12 @@ class MonthlyReport(models.Model):
                 condition=Q(status="accepted"),
                 name="monthly_report_accepted_latest",
             ),
+            # The dashboards' monthly trend (sums of accepted reports per month), read from the index alone.
+            models.Index(
+                fields=["period", "software_revenue", "employees"],
+                condition=Q(status="accepted"),
+                name="monthly_report_accepted_trend",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "period"], name="monthly_report_one_per_month"),

@@ -116,6 +116,21 @@ TIER_LEVEL = {
 }
 
 
+POOL_CANDIDATES = 20
+
+
+def pool_candidates(query: str):
+    """Enterprises not in the 培育库 whose name contains ``query`` or whose 统一社会信用代码 is it, at most
+    ``POOL_CANDIDATES`` of them by name; none without a query."""
+    if not query:
+        return Enterprise.objects.none()
+    return (
+        Enterprise.objects.filter(pool__isnull=True)
+        .filter(Q(name__icontains=query) | Q(uscc__iexact=query))
+        .order_by("name", "pk")[:POOL_CANDIDATES]
+    )
+
+
 def pool_review(year: int, memberships=None) -> list[PoolMembership]:
     """The annual 培优汰劣 review: every pooled enterprise, flagged where its computed tier no longer
     supports its level, where it has risen above its level, or where it stopped filing (no accepted report

@@ -1,15 +1,24 @@
 """The checks of a monthly report (SPEC §4): hard errors refuse the report, warnings go to the reviewers.
 
 Data must be "真实、准确、合理" (001): hard errors are impossible figures, warnings are implausible ones.
+
+The rules compare a report with other reports (the months around it, last December, the region's peers).
+They ask a context for those: ``ReportContext`` reads them from the database for one report (the forms and
+the API); ``PrefetchedContext`` answers the same questions from memory for many reports at once (the Excel
+import), so both paths run the very same rules.
 """
 
+from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from statistics import median
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.imports import chunks
 from portal.periods import add_months, format_period, month_start
 
 from .choices import ReportStatus
@@ -24,21 +33,158 @@ def unit(name: str) -> str:
     return "人" if name == "employees" else ("万美元" if name == "export_usd" else "万元")
 
 
-def check_report(report: MonthlyReport) -> None:
+# --- what the rules compare a report with ------------------------------------------------------------------
+
+
+class ReportContext:
+    """The other reports the rules look at, read from the database one report at a time."""
+
+    def settings(self) -> StatisticsSettings:
+        return StatisticsSettings.current()
+
+    def this_month(self) -> date:
+        return month_start(timezone.localdate())
+
+    def neighbours(self, report: MonthlyReport):
+        """The enterprise's nearest earlier and later reports of the same year (any state), or None."""
+        neighbours = MonthlyReport.objects.filter(
+            enterprise_id=report.enterprise_id, period__year=report.period.year
+        ).exclude(pk=report.pk)
+        before = neighbours.filter(period__lt=report.period).order_by("-period").first()
+        after = neighbours.filter(period__gt=report.period).order_by("period").first()
+        return before, after
+
+    def related(self, report: MonthlyReport, periods: list[date]) -> dict:
+        """The enterprise's reports of ``periods`` (any state), by period."""
+        return {
+            r.period: r
+            for r in MonthlyReport.objects.filter(enterprise_id=report.enterprise_id, period__in=periods)
+        }
+
+    def peer_median(self, report: MonthlyReport, settings: StatisticsSettings) -> Decimal | None:
+        pairs = MonthlyReport.objects.filter(
+            Q(enterprise__region_id=report.enterprise.region_id) & ~Q(enterprise_id=report.enterprise_id),
+            period=report.period,
+            status=ReportStatus.ACCEPTED,
+            employees__gt=0,
+        ).values_list("operating_revenue", "employees")
+        return peer_median(pairs, report.period.month, settings)
+
+
+# The figures the rules read from the reports they compare with.
+COMPARED_FIELDS = ("period", "employees", "operating_revenue", "software_revenue", *CUMULATIVE_FIELDS)
+
+
+class PrefetchedContext(ReportContext):
+    """The same answers as ``ReportContext`` for reports of a known set of enterprises and periods, from a
+    fixed number of queries. ``put`` adds or replaces a report (one filed earlier in the same batch), so each
+    report is compared with those before it exactly as if they had been saved."""
+
+    def __init__(self, *, enterprises, periods):
+        self.enterprises = {e.pk: e for e in enterprises}
+        self.periods = sorted(set(periods))
+        self.reports = defaultdict(dict)  # (enterprise id, year) → {period: report}
+        self._settings = None
+        self._this_month = super().this_month()
+        self._peers = None  # (region id, period) → {enterprise id: (operating revenue, employees)}
+        self._peer_medians = {}
+        if not self.enterprises or not self.periods:
+            return
+        # Every rule looks within the report's year, or back to the previous month and last December.
+        start = date(self.periods[0].year - 1, 12, 1)
+        end = date(self.periods[-1].year, 12, 1)
+        names = ("enterprise_id", *COMPARED_FIELDS)
+        for chunk in chunks(sorted(self.enterprises)):
+            reports = MonthlyReport.objects.filter(
+                enterprise_id__in=chunk, period__gte=start, period__lte=end
+            )
+            for row in reports.order_by().values_list(*names):
+                self.put(SimpleNamespace(**dict(zip(names, row, strict=True))))
+
+    def put(self, report) -> None:
+        self.reports[report.enterprise_id, report.period.year][report.period] = report
+
+    def get(self, enterprise_id: int, period: date):
+        return self.reports.get((enterprise_id, period.year), {}).get(period)
+
+    def this_month(self) -> date:
+        return self._this_month
+
+    def settings(self) -> StatisticsSettings:
+        if self._settings is None:
+            self._settings = StatisticsSettings.current()
+        return self._settings
+
+    def neighbours(self, report):
+        before = after = None
+        for period, other in self.reports.get((report.enterprise_id, report.period.year), {}).items():
+            if period < report.period:
+                if before is None or period > before.period:
+                    before = other
+            elif period > report.period and (after is None or period < after.period):
+                after = other
+        return before, after
+
+    def related(self, report, periods):
+        found = {}
+        for period in periods:
+            other = self.get(report.enterprise_id, period)
+            if other is not None:
+                found[period] = other
+        return found
+
+    def _load_peers(self) -> None:
+        # Peers are accepted reports, which an import never creates or changes: the database holds them all.
+        self._peers = defaultdict(dict)
+        region_ids = sorted({e.region_id for e in self.enterprises.values()})
+        for chunk in chunks(region_ids):
+            for region_id, enterprise_id, period, revenue, employees in (
+                MonthlyReport.objects.filter(
+                    enterprise__region_id__in=chunk,
+                    period__in=self.periods,
+                    status=ReportStatus.ACCEPTED,
+                    employees__gt=0,
+                )
+                .order_by()
+                .values_list(
+                    "enterprise__region_id", "enterprise_id", "period", "operating_revenue", "employees"
+                )
+            ):
+                self._peers[region_id, period][enterprise_id] = (revenue, employees)
+
+    def peer_median(self, report, settings):
+        if self._peers is None:
+            self._load_peers()
+        peers = self._peers.get((report.enterprise.region_id, report.period), {})
+        excluded = report.enterprise_id if report.enterprise_id in peers else None
+        key = (report.enterprise.region_id, report.period, excluded)
+        if key not in self._peer_medians:
+            pairs = [pair for owner, pair in peers.items() if owner != excluded]
+            self._peer_medians[key] = peer_median(pairs, report.period.month, settings)
+        return self._peer_medians[key]
+
+
+# --- the rules ------------------------------------------------------------------------------------------------
+
+NOT_NEGATIVE = ("employees", *CUMULATIVE_FIELDS)
+
+
+def check_report(report: MonthlyReport, context: ReportContext | None = None) -> None:
     """Raise a ValidationError naming each field and the rule it breaks; return quietly when all hold."""
+    context = context or ReportContext()
     errors: dict[str, list[str]] = {}
 
     def refuse(field, message):
         errors.setdefault(field, []).append(message)
 
     period = report.period
-    this_month = month_start(timezone.localdate())
+    this_month = context.this_month()
     if period > this_month:
         refuse("period", f"报告期 {format_period(period)} 是未来月份，不能报送。")
     elif period == this_month:
         refuse("period", f"报告期 {format_period(period)} 尚未结束，月报在次月报送。")
 
-    for name in ("employees", *CUMULATIVE_FIELDS):
+    for name in NOT_NEGATIVE:
         value = getattr(report, name)
         if value is None:
             refuse(name, f"请填写{label(name)}（没有请填 0）。")
@@ -59,11 +205,7 @@ def check_report(report: MonthlyReport) -> None:
                 )
 
     # Cumulative figures never fall within a year: not below the month before, not above the month after.
-    neighbours = MonthlyReport.objects.filter(
-        enterprise_id=report.enterprise_id, period__year=period.year
-    ).exclude(pk=report.pk)
-    before = neighbours.filter(period__lt=period).order_by("-period").first()
-    after = neighbours.filter(period__gt=period).order_by("period").first()
+    before, after = context.neighbours(report)
     for name in CUMULATIVE_FIELDS:
         value = getattr(report, name)
         if before is not None and value < getattr(before, name):
@@ -82,6 +224,12 @@ def check_report(report: MonthlyReport) -> None:
         raise ValidationError(errors)
 
 
+def _plain(number) -> str:
+    """3 and Decimal("3.00") (the setting as read back from the database) both as "3"; 2.5 as "2.5"."""
+    text = f"{Decimal(number):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _warning(code: str, field: str, message: str) -> dict:
     return {"code": code, "field": field, "message": message}
 
@@ -93,19 +241,28 @@ def annual_revenue_per_head(operating_revenue: Decimal, employees: int, month: i
     return operating_revenue / month * 12 / employees
 
 
-def compute_warnings(report: MonthlyReport) -> list[dict]:
+def peer_median(pairs, month: int, settings: StatisticsSettings) -> Decimal | None:
+    """The median annualised revenue a head of the peers' ``(operating revenue, employees)``, when there are
+    enough peers to compare with (None otherwise)."""
+    peers = [
+        value
+        for revenue, employees in pairs
+        if (value := annual_revenue_per_head(revenue, employees, month)) is not None
+    ]
+    if len(peers) < settings.revenue_per_head_min_peers:
+        return None
+    return Decimal(median(peers))
+
+
+def compute_warnings(report: MonthlyReport, context: ReportContext | None = None) -> list[dict]:
     """Implausible figures, kept with the report for its reviewers (thresholds: StatisticsSettings)."""
-    settings = StatisticsSettings.current()
+    context = context or ReportContext()
+    settings = context.settings()
     warnings = []
     period = report.period
     previous_month = add_months(period, -1)
     last_december = add_months(period, -period.month)
-    related = {
-        r.period: r
-        for r in MonthlyReport.objects.filter(
-            enterprise_id=report.enterprise_id, period__in=[previous_month, last_december]
-        )
-    }
+    related = context.related(report, [previous_month, last_december])
 
     previous = related.get(previous_month)
     if previous is not None and previous.employees:
@@ -146,25 +303,15 @@ def compute_warnings(report: MonthlyReport) -> list[dict]:
 
     own = annual_revenue_per_head(report.operating_revenue, report.employees, period.month)
     if own is not None:
-        peers = [
-            value
-            for revenue, employees in MonthlyReport.objects.filter(
-                Q(enterprise__region_id=report.enterprise.region_id) & ~Q(enterprise_id=report.enterprise_id),
-                period=period,
-                status=ReportStatus.ACCEPTED,
-                employees__gt=0,
-            ).values_list("operating_revenue", "employees")
-            if (value := annual_revenue_per_head(revenue, employees, period.month)) is not None
-        ]
-        if len(peers) >= settings.revenue_per_head_min_peers:
-            middle = Decimal(median(peers))
+        middle = context.peer_median(report, settings)
+        if middle is not None:
             factor = settings.revenue_per_head_factor
             if middle > 0 and not middle / factor <= own <= middle * factor:
                 warnings.append(
                     _warning(
                         "revenue_per_head",
                         "operating_revenue",
-                        f"人均营业收入（年化）{own:.1f} 万元，偏离本区域同期中位数 {middle:.1f} 万元的 {Decimal(factor):g} 倍以上。",
+                        f"人均营业收入（年化）{own:.1f} 万元，偏离本区域同期中位数 {middle:.1f} 万元的 {_plain(factor)} 倍以上。",
                     )
                 )
     return warnings

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
@@ -370,11 +371,26 @@ class PoolView(ScopedViewMixin, View):
 
     def get(self, request):
         year = int(request.GET.get("year") or timezone.localdate().year - 1)
+        query = request.GET.get("q", "").strip()
         rows = selectors.pool_review(year, self.get_queryset())
+        # Thousands of enterprises: the picker offers the matches of a search, never the whole registry (a
+        # POST is still checked against every enterprise outside the pool).
+        candidates = list(selectors.pool_candidates(query))
+        admit_form = PoolAdmitForm()
+        admit_form.fields["enterprise"].choices = [("", "---------"), *((e.pk, e.name) for e in candidates)]
+        decision_form = PoolDecisionForm()
         return render(
             request,
             "enterprises/pool.html",
-            {"rows": rows, "year": year, "admit_form": PoolAdmitForm(), "decision_form": PoolDecisionForm()},
+            {
+                "rows": rows,
+                "year": year,
+                "query": query,
+                "candidates": candidates,
+                "admit_form": admit_form,
+                # One rendering for every row's form: widget templates cost milliseconds each.
+                "decision_fields": format_html("{} {}", decision_form["decision"], decision_form["level"]),
+            },
         )
 
     def post(self, request):

@@ -26,3 +26,5 @@ urlpatterns = [
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "portal.api.exceptions.not_found"  # JSON under /api/, the page elsewhere

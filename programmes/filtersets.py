@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from enterprises.filtersets import region_filter
+from portal.filtersets import YearFilter
 
 from .choices import EventKind, ProjectStage, WorkItemKind, WorkItemStatus
 from .models import Event, InvestmentProject, Programme, Target, WorkItem
@@ -23,7 +24,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
 class TargetFilterSet(django_filters.FilterSet):
     programme = django_filters.CharFilter(field_name="programme__code", label="文件编号")
-    year = django_filters.NumberFilter(field_name="year", label="目标年度")
+    year = YearFilter(field_name="year", label="目标年度")
     region = django_filters.CharFilter(method="filter_region", label="范围（区域代码，city 为全市）")
     metric = django_filters.CharFilter(field_name="metric", label="进度来源")
 
@@ -66,7 +67,7 @@ class InvestmentProjectFilterSet(django_filters.FilterSet):
     region = region_filter("region")
     stage = django_filters.ChoiceFilter(choices=ProjectStage.choices, label="阶段", empty_label="全部阶段")
     major = django_filters.BooleanFilter(label="重大项目")
-    year = django_filters.NumberFilter(field_name="signed_on__year", label="签约年度")
+    year = YearFilter(field_name="signed_on__year", label="签约年度")
     q = django_filters.CharFilter(method="filter_q", label="项目名称或投资方")
 
     class Meta:
@@ -81,7 +82,7 @@ class EventFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label="举办区域（区域代码，city 为市级）")
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label="类型", empty_label="全部类型")
     major = django_filters.BooleanFilter(label="重大活动")
-    year = django_filters.NumberFilter(field_name="held_on__year", label="年度")
+    year = YearFilter(field_name="held_on__year", label="年度")
 
     class Meta:
         model = Event

@@ -10,22 +10,37 @@ without a region). A ``cache`` dict shared by one computation lets metrics that 
 (annual revenue, headcount, revenue-size counts) share it.
 
 For evaluation (招商项目落地): ``landed_projects`` and ``landed_projects_records``.
+
+**Shared values.** The dashboards and the public progress page compute the same (metric, period) values for
+every visitor, a few hundred milliseconds each at city scale. With a ``MetricCache(shared=True)`` ``compute``
+keeps them in Django's cache under a data version that ``programmes.receivers`` bumps after every committed
+change of what the metrics read (``accepted_data_changed``; saves and deletes of enterprises, accepted reports,
+honours, buildings, acquisitions, occupancies, designations, projects and events). The completeness card has a
+version of its own, bumped by any report's save, so filing drafts does not throw the metrics away. Writes that
+bypass the ORM (COPY, SQL, a database restore; bulk Excel imports of reports for the card) are not seen:
+shared values expire after ``SHARED_TIMEOUT`` anyway.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.core.cache import cache as store
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
 from buildings import metrics as building_metrics
 from buildings.models import Designation
 from enterprises import metrics as enterprise_metrics
 from enterprises.choices import HonourKind, TierLevel
 from enterprises.models import Enterprise, Honour, MonthlyReport
+from portal.models import Region
 
 from .choices import EventKind, ProjectStage
 from .models import MANUAL, Event, InvestmentProject
@@ -124,23 +139,11 @@ def year_figures(year: int, as_of: date, *, cache: dict | None = None) -> dict[s
     first, last = date(year, 1, 1), min(as_of, date(year, 12, 31))
     answer: dict[str, dict[str, Decimal]] = {}
     if last >= first:
-        accepted = MonthlyReport.objects.accepted().filter(period__gte=first, period__lte=last)
-        latest = accepted.filter(enterprise=OuterRef("enterprise")).order_by("-period").values("period")[:1]
         rows = (
-            accepted.filter(period=Subquery(latest))
-            .order_by()
-            .values("enterprise__region__code")
-            .annotate(
-                revenue_total=Sum("software_revenue"),
-                employee_total=Sum("employees"),
-                **{
-                    name: Count("pk", filter=Q(software_revenue__gte=threshold))
-                    for name, threshold in SIZE_THRESHOLDS.items()
-                },
-            )
+            _year_rows_set_based(first, last) if enterprise_metrics.set_based() else _year_rows(first, last)
         )
         for row in rows:
-            answer[row["enterprise__region__code"]] = {
+            answer[row["code"]] = {
                 "software_revenue": _two_places(row["revenue_total"]),
                 "employees": Decimal(row["employee_total"] or 0),
                 **{name: Decimal(row[name]) for name in SIZE_THRESHOLDS},
@@ -148,6 +151,48 @@ def year_figures(year: int, as_of: date, *, cache: dict | None = None) -> dict[s
     if cache is not None:
         cache[cache_key] = answer
     return answer
+
+
+def _year_rows(first: date, last: date) -> list[dict]:
+    """``year_figures``' sums per region, by definition: the accepted reports of ``first`` … ``last`` whose
+    period is their enterprise's latest accepted one in it (a correlated subquery per report)."""
+    accepted = MonthlyReport.objects.accepted().filter(period__gte=first, period__lte=last)
+    latest = accepted.filter(enterprise=OuterRef("enterprise")).order_by("-period").values("period")[:1]
+    return list(
+        accepted.filter(period=Subquery(latest))
+        .order_by()
+        .values(code=F("enterprise__region__code"))
+        .annotate(
+            revenue_total=Sum("software_revenue"),
+            employee_total=Sum("employees"),
+            **{
+                name: Count("pk", filter=Q(software_revenue__gte=threshold))
+                for name, threshold in SIZE_THRESHOLDS.items()
+            },
+        )
+    )
+
+
+def _year_rows_set_based(first: date, last: date) -> list[dict]:
+    """``_year_rows`` on PostgreSQL: one LATERAL index probe per enterprise (``enterprises.metrics``)."""
+    latest = enterprise_metrics.latest_accepted_sql(
+        "m.software_revenue, m.employees", "m.period BETWEEN %(first)s AND %(last)s"
+    )
+    counts = "".join(
+        f", COUNT(*) FILTER (WHERE r.software_revenue >= %({name})s)" for name in SIZE_THRESHOLDS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT g.code, SUM(r.software_revenue), SUM(r.employees){counts}
+                FROM {Enterprise._meta.db_table} e
+                JOIN {Region._meta.db_table} g ON g.id = e.region_id
+                CROSS JOIN LATERAL ({latest}) r
+                WHERE {enterprise_metrics.any_accepted_sql("x.period BETWEEN %(first)s AND %(last)s")}
+                GROUP BY g.code""",  # noqa: S608 (table names and fixed SQL; values are parameters)
+            {"first": first, "last": last, **SIZE_THRESHOLDS},
+        )
+        columns = ["code", "revenue_total", "employee_total", *SIZE_THRESHOLDS]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _figure(name: str):
@@ -297,8 +342,96 @@ def metric_choices() -> list[tuple[str, str]]:
 
 
 def compute(name: str, start: date, end: date, *, cache: dict) -> dict[str, Decimal]:
-    """One metric for all regions over one period, computed once per ``cache``."""
+    """One metric for all regions over one period, computed once per ``cache`` (and, for a shared
+    ``MetricCache``, once per data version)."""
     key = ("metric", name, start, end)
     if key not in cache:
-        cache[key] = METRICS[name].compute(start, end, cache=cache, regions=None)
+        cache[key] = shared(cache, key, lambda: METRICS[name].compute(start, end, cache=cache, regions=None))
     return cache[key]
+
+
+# --- Values shared across requests (module docstring) ------------------------------------------------------
+
+ACCEPTED_DATA = (
+    "accepted"  # what METRICS and the trend read: accepted reports, the registry, buildings, ledgers
+)
+FILINGS = "filings"  # every report's state, for the completeness card
+# Seconds a shared value lives: bounds how long a write that bypasses the ORM goes unseen (COPY, SQL, a
+# restore; for filings also an Excel import of reports, which writes in bulk).
+SHARED_TIMEOUT = {ACCEPTED_DATA: 10 * 60, FILINGS: 60}
+
+
+class MetricCache(dict):
+    """The memo of one computation (``compute``, ``year_figures``). ``shared=True``: values are also read
+    from and written to Django's cache under the current data versions."""
+
+    def __init__(self, *, shared: bool = False):
+        super().__init__()
+        self.shared = shared
+        self.versions: dict[str, int | None] = {}
+
+    def version(self, data: str) -> int | None:
+        if not self.shared:
+            return None
+        if data not in self.versions:
+            self.versions[data] = data_version(data)
+        return self.versions[data]
+
+
+def _version_key(data: str) -> str:
+    return f"programmes:version:{data}"
+
+
+def data_version(data: str) -> int | None:
+    """The current version of ``data``; None when the cache is unavailable (then nothing is shared)."""
+    version = store.get(_version_key(data))
+    if version is None:
+        # A fresh start (evicted, or a new cache) must not meet values stored under an older run's numbers.
+        store.add(_version_key(data), time.time_ns(), None)
+        version = store.get(_version_key(data))
+    return version
+
+
+def bump_version(data: str) -> None:
+    with contextlib.suppress(ValueError):  # the key is gone: data_version() starts afresh
+        store.incr(_version_key(data))
+
+
+_pending = threading.local()  # per thread, so per database connection
+
+
+def bump_version_on_commit(data: str) -> None:
+    """Bump once the current transaction commits (at once outside one): before that other requests cannot
+    see the change, so what they store under the old version is still right. Every save registers a
+    callback, but the callbacks of one commit share a batch and only the first bumps, once per version,
+    however many rows the transaction wrote."""
+    batch = getattr(_pending, "batch", None)
+    if batch is None or batch.done:
+        batch = _pending.batch = _Batch()
+    batch.data.add(data)
+    transaction.on_commit(batch.run)
+
+
+class _Batch:
+    def __init__(self):
+        self.data: set[str] = set()
+        self.done = False
+
+    def run(self) -> None:
+        if not self.done:
+            self.done = True
+            for data in sorted(self.data):
+                bump_version(data)
+
+
+def shared(memo: dict, key: tuple, compute_value: Callable[[], object], *, data: str = ACCEPTED_DATA):
+    """``compute_value()``, or its value stored under the version of ``data`` when ``memo`` shares."""
+    version = memo.version(data) if isinstance(memo, MetricCache) else None
+    if version is None:
+        return compute_value()
+    store_key = f"programmes:{data}:{version}:" + ":".join(str(part) for part in key)
+    value = store.get(store_key)
+    if value is None:
+        value = compute_value()
+        store.set(store_key, value, SHARED_TIMEOUT[data])
+    return value

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, FilteredRelation, Q, Sum
 from django.utils import timezone
 
-from enterprises.models import MonthlyReport
-from enterprises.selectors import completeness
+from enterprises.choices import ReportStatus
+from enterprises.models import Enterprise, MonthlyReport
+from enterprises.selectors import deadline
 from portal.models import Region
 from portal.periods import add_months, format_period, month_start
 
@@ -140,8 +141,8 @@ def progress(
     return answer
 
 
-def progress_of(target: Target, *, today: date | None = None) -> Progress:
-    return progress([target], today=today)[0]
+def progress_of(target: Target, *, today: date | None = None, cache: dict | None = None) -> Progress:
+    return progress([target], today=today, cache=cache)[0]
 
 
 def status_counts(rows: list[Progress]) -> dict[str, int]:
@@ -164,20 +165,26 @@ def headline_targets(queryset, *, today: date) -> list[Target]:
     return [t for t in queryset if t.year == years[-1]] if years else []
 
 
-def monthly_trend(*, today: date, months: int = 13, regions=None) -> list[dict]:
+def monthly_trend(*, today: date, months: int = 13, regions=None, cache: dict | None = None) -> list[dict]:
     """Per month of the last ``months`` ended months: 软件业务收入 (本年累计, 亿元) and 从业人员 (万人) of the
-    accepted reports. One grouped query."""
+    accepted reports. One grouped query, shared like a metric when ``cache`` shares."""
     last = add_months(month_start(today), -1)
     first = add_months(last, -(months - 1))
-    reports = MonthlyReport.objects.accepted().filter(period__gte=first, period__lte=last)
-    if regions is not None:
-        reports = reports.filter(enterprise__region__code__in=list(regions))
-    rows = {
-        row["period"]: row
-        for row in reports.order_by()
-        .values("period")
-        .annotate(revenue=Sum("software_revenue"), people=Sum("employees"))
-    }
+    codes = sorted(regions) if regions is not None else None
+
+    def sums() -> dict:
+        reports = MonthlyReport.objects.accepted().filter(period__gte=first, period__lte=last)
+        if codes is not None:
+            reports = reports.filter(enterprise__region__code__in=codes)
+        return {
+            row["period"]: row
+            for row in reports.order_by()
+            .values("period")
+            .annotate(revenue=Sum("software_revenue"), people=Sum("employees"))
+        }
+
+    key = ("trend", first, last, ",".join(codes) if codes is not None else "*")
+    rows = metrics.shared(cache if cache is not None else {}, key, sums)
     trend = []
     period = first
     while period <= last:
@@ -241,18 +248,33 @@ def work_item_summary(queryset, *, today: date) -> dict:
     )
 
 
-def last_month_completeness(*, today: date, regions) -> dict:
-    """Reporting completeness of the last ended month, over ``regions`` (enterprises.selectors)."""
+def last_month_completeness(*, today: date, regions, cache: dict | None = None) -> dict:
+    """Reporting completeness of the last ended month over ``regions``, the totals of
+    ``enterprises.selectors.completeness`` (its rules: expected filers, filed, accepted, late). One query: each
+    expected enterprise joined to its report of that month only (at most one), not to all its reports. Shared
+    like a metric when ``cache`` shares (the filings' version)."""
     period = add_months(month_start(today), -1)
-    rows = completeness(period, list(regions))
-    expected = sum(r.expected for r in rows)
-    filed = sum(r.filed for r in rows)
+    regions = list(regions)
+    due = deadline(period)
+
+    def totals() -> dict:
+        filed = [ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.ACCEPTED]
+        return (
+            Enterprise.objects.filter(region__in=regions, reporting=True)
+            .filter(Q(arrival_date__isnull=True) | Q(arrival_date__lt=add_months(period, 1)))
+            .annotate(report=FilteredRelation("reports", condition=Q(reports__period=period)))
+            .aggregate(
+                expected=Count("pk"),
+                filed=Count("report", filter=Q(report__status__in=filed)),
+                accepted=Count("report", filter=Q(report__status=ReportStatus.ACCEPTED)),
+                late=Count("report", filter=Q(report__status__in=filed, report__submitted_at__date__gt=due)),
+            )
+        )
+
+    key = ("completeness", period, due, ",".join(sorted(str(region.pk) for region in regions)))
+    counts = metrics.shared(cache if cache is not None else {}, key, totals, data=metrics.FILINGS)
     return {
         "period": format_period(period),
-        "expected": expected,
-        "filed": filed,
-        "accepted": sum(r.accepted for r in rows),
-        "late": sum(r.late for r in rows),
-        "rate": round(filed * 100 / expected, 1) if expected else 0.0,
-        "rows": sorted(rows, key=lambda r: (r.rate, r.region.sort_order)),
+        **counts,
+        "rate": round(counts["filed"] * 100 / counts["expected"], 1) if counts["expected"] else 0.0,
     }

@@ -106,7 +106,7 @@ class CityDashboardView(ScopedViewMixin, View):
             ],
             "overdue": selectors.overdue_work_items(items, today=today),
             "work_summary": selectors.work_item_summary(items, today=today),
-            "completeness": selectors.last_month_completeness(today=today, regions=regions),
+            "completeness": selectors.last_month_completeness(today=today, regions=regions, cache=cache),
         }
         return render(request, "programmes/dashboard.html", context)
 
@@ -154,7 +154,7 @@ class RegionDashboardView(ScopedViewMixin, View):
             "trend": selectors.monthly_trend(today=today, regions=[region.code], cache=cache),
             "overdue": selectors.overdue_work_items(items, today=today),
             "work_summary": selectors.work_item_summary(items, today=today),
-            "completeness": selectors.last_month_completeness(today=today, regions=[region]),
+            "completeness": selectors.last_month_completeness(today=today, regions=[region], cache=cache),
         }
         return render(request, "programmes/region_dashboard.html", context)
 
@@ -228,7 +228,7 @@ class ProgrammeDetailView(ProgrammeMixin, View):
     def get(self, request, pk):
         programme = get_object_or_404(self.get_queryset(), pk=pk)
         targets = list(programme.targets.select_related("programme", "region"))
-        rows = selectors.progress(targets)
+        rows = selectors.progress(targets, cache=MetricCache(shared=True))
         items = None
         if request.user.role in OFFICERS:
             items = list(
@@ -267,7 +267,7 @@ class TargetListView(TargetMixin, View):
     def get(self, request):
         filterset = TargetFilterSet(request.GET, queryset=self.get_queryset())
         page = _page(request, filterset.qs)
-        rows = selectors.progress(page.object_list)
+        rows = selectors.progress(page.object_list, cache=MetricCache(shared=True))
         return render(
             request,
             "programmes/target_list.html",
@@ -313,7 +313,7 @@ class TargetCreateView(ProgrammeMixin, View):
 class TargetDetailView(TargetMixin, View):
     def get(self, request, pk):
         target = get_object_or_404(self.get_queryset(), pk=pk)
-        row = selectors.progress_of(target)
+        row = selectors.progress_of(target, cache=MetricCache(shared=True))
         entries = target.entries.select_related("entered_by") if target.is_manual else []
         form = ProgressEntryForm(
             initial={"reported_on": min(timezone.localdate(), target.programme.period_end)}

@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Q
 
 from enterprises.filtersets import region_filter
+from portal.filtersets import PositiveIntegerFilter, YearFilter
 
 from .choices import ApplicationStatus, Domain, Level, ScenarioStatus
 from .models import Scenario, ScenarioApplication, ScenarioList
@@ -29,8 +30,8 @@ class ScenarioFilterSet(django_filters.FilterSet):
 
 
 class ScenarioApplicationFilterSet(django_filters.FilterSet):
-    scenario = django_filters.NumberFilter(field_name="scenario_id", label="应用场景")
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
+    scenario = PositiveIntegerFilter(field_name="scenario_id", label="应用场景")
+    enterprise = PositiveIntegerFilter(field_name="enterprise_id", label="企业")
     region = region_filter("scenario__region")
     status = django_filters.ChoiceFilter(
         choices=ApplicationStatus.choices, label="状态", empty_label="全部状态"
@@ -44,7 +45,7 @@ class ScenarioApplicationFilterSet(django_filters.FilterSet):
 class ScenarioListFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, label="发布层级", empty_label="市级和区县级")
     region = region_filter("region")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
 
     class Meta:
         model = ScenarioList

@@ -132,7 +132,8 @@ class OccupancySerializer(serializers.ModelSerializer):
 
 
 class DesignateSerializer(serializers.Serializer):
-    batch = serializers.IntegerField(min_value=1, label="批次")
+    # The batch column is a small integer: anything above it is refused here, not by the database.
+    batch = serializers.IntegerField(min_value=1, max_value=32767, label="批次")
     designated_on = serializers.DateField(required=False, label="授牌日期（默认今天）")
 
 
@@ -155,8 +156,8 @@ class DemonstrationBuildingSerializer(BuildingFiguresMixin, serializers.ModelSer
 
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    park = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    park_name = serializers.CharField(source="park.name", read_only=True, default=None)
+    park = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    park_name = serializers.CharField(source="park.name", read_only=True, default=None, allow_null=True)
     policies = PoliciesSerializer(source="*", read_only=True)
     batch = serializers.IntegerField(read_only=True)
     batch_label = serializers.CharField(read_only=True)

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api.base import ALL_ROLES, RolePermission, ScopedModelViewSet
+from portal.api.base import ALL_ROLES, RolePermission, ScopedModelViewSet, XLSXRenderer
 from portal.choices import Role
 from portal.models import Region
 from portal.periods import format_period, parse_period
@@ -14,11 +14,13 @@ from .. import selectors, services
 from ..filtersets import EnterpriseFilterSet, MonthlyReportFilterSet, SupportGrantFilterSet
 from ..models import Enterprise, MonthlyReport, SupportGrant
 from .serializers import (
+    ROW_VALUES,
     CompletenessSerializer,
     EnterpriseSerializer,
     MonthlyReportSerializer,
     ReasonSerializer,
     SupportGrantSerializer,
+    enterprise_rows,
 )
 
 
@@ -37,6 +39,14 @@ class EnterpriseViewSet(ScopedModelViewSet):
         return queryset.select_related("region", "park", "relocated_from", "pool").prefetch_related(
             "tags", "honours"
         )
+
+    def list(self, request, *args, **kwargs):
+        if isinstance(getattr(request, "accepted_renderer", None), XLSXRenderer):
+            return self.export_xlsx()
+        # The lean path (serializers.enterprise_rows): plain values, the same JSON as the serializer's.
+        queryset = self.filter_queryset(self.model.objects.visible_to(request.user))
+        page = self.paginate_queryset(queryset.values(*ROW_VALUES))
+        return self.get_paginated_response(enterprise_rows(page))
 
     def perform_create(self, serializer):
         serializer.instance = services.create_enterprise(actor=self.request.user, **serializer.validated_data)

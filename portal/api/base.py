@@ -11,12 +11,13 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.utils import timezone
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions, renderers, serializers, viewsets
 
 from portal import xlsx
 from portal.choices import Role
+
+from .schema import PortalAutoSchema
 
 PUBLIC = "public"
 ALL_ROLES = (Role.CITY, Role.DISTRICT, Role.ENTERPRISE)
@@ -75,12 +76,13 @@ def _exporter(model):
     return getattr(import_module(module), "EXPORTERS", {}).get(model)
 
 
-class ExportSchema(AutoSchema):
-    """Documents ``?format=xlsx`` on every list of a scoped viewset."""
+class ExportSchema(PortalAutoSchema):
+    """Documents ``?format=xlsx`` on every list of a scoped viewset (the ``list`` action only: that is where
+    ``get_renderers`` offers it; a detail action that answers a list has no export)."""
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self.method == "GET" and self._is_list_view():
+        if self.method == "GET" and getattr(self.view, "action", None) == "list":
             parameters = [
                 *parameters,
                 OpenApiParameter(
@@ -91,6 +93,14 @@ class ExportSchema(AutoSchema):
                 ),
             ]
         return parameters
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        # The export is a workbook, not the page of JSON the list's serializer describes.
+        for response in (operation or {}).get("responses", {}).values():
+            if xlsx.XLSX in response.get("content", {}):
+                response["content"][xlsx.XLSX] = {"schema": {"type": "string", "format": "binary"}}
+        return operation
 
 
 class ScopedViewSetMixin:
@@ -129,6 +139,15 @@ class ScopedViewSetMixin:
         if isinstance(renderer, XLSXRenderer):
             return self.export_xlsx()
         return super().list(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        """Errors are JSON (API.md) even when an export was asked for: a 400 for a bad filter must not
+        arrive as a spreadsheet."""
+        response = super().handle_exception(exc)
+        if isinstance(getattr(self.request, "accepted_renderer", None), XLSXRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
 
     def export_xlsx(self):
         """The same filtered list (scope, FilterSet, ordering; no paging) as a streamed .xlsx."""

@@ -124,7 +124,7 @@ class TargetSerializer(serializers.ModelSerializer):
 class ProgressEntrySerializer(serializers.ModelSerializer):
     value = serializers.DecimalField(**MONEY, label="完成值")
     evidence = serializers.CharField(allow_blank=True, label="证明材料")
-    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ProgressEntry
@@ -177,7 +177,7 @@ class WorkItemNoteSerializer(serializers.ModelSerializer):
         help_text="not_started（未启动）、in_progress（推进中）或 done（已完成）",
     )
     noted_on = serializers.DateField(required=False, label="进展日期")
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = WorkItemNote

@@ -19,6 +19,7 @@ from ..filtersets import (
     TargetFilterSet,
     WorkItemFilterSet,
 )
+from ..metrics import MetricCache
 from ..models import Event, InvestmentProject, Programme, ProgressEntry, Target, WorkItem
 from .serializers import (
     EventSerializer,
@@ -78,7 +79,7 @@ class TargetViewSet(ScopedModelViewSet):
         rows = list(targets) if many else [targets]
         context = {
             **self.get_serializer_context(),
-            "progress": {p.target.pk: p for p in selectors.progress(rows)},
+            "progress": {p.target.pk: p for p in selectors.progress(rows, cache=MetricCache(shared=True))},
         }
         return TargetSerializer(rows if many else targets, many=many, context=context).data
 
@@ -109,11 +110,12 @@ class TargetViewSet(ScopedModelViewSet):
         services.update_target(actor=request.user, target=target, **data)
         return Response(self._data(self.get_queryset().get(pk=target.pk)))
 
+    @extend_schema(methods=["GET"], responses=ProgressEntrySerializer(many=True))
     @extend_schema(
-        request=ProgressEntrySerializer,
-        responses={200: ProgressEntrySerializer(many=True), 201: ProgressEntrySerializer},
+        methods=["POST"], request=ProgressEntrySerializer, responses={201: ProgressEntrySerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    # A plain list of the target's entries: neither paged nor filtered.
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def progress(self, request, pk=None):
         """人工填报进度: GET lists a manual target's entries; POST (city staff) adds one — dated within the
         programme's period, non-negative, with evidence."""
@@ -163,11 +165,10 @@ class WorkItemViewSet(ScopedModelViewSet):
         item = services.update_work_item(actor=self.request.user, work_item=serializer.instance, **data)
         serializer.instance = self.get_queryset().get(pk=item.pk)
 
-    @extend_schema(
-        request=WorkItemNoteSerializer,
-        responses={200: WorkItemNoteSerializer(many=True), 201: WorkItemNoteSerializer},
-    )
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=WorkItemNoteSerializer(many=True))
+    @extend_schema(methods=["POST"], request=WorkItemNoteSerializer, responses={201: WorkItemNoteSerializer})
+    # A plain list of the item's notes: neither paged nor filtered.
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def notes(self, request, pk=None):
         """Dated progress notes; POST adds one (and may change the status)."""
         item = self.get_object()

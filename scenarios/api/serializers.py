@@ -22,8 +22,10 @@ class WinnerSerializer(serializers.ModelSerializer):
 class ScenarioSerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     region_name = serializers.CharField(source="region.name", read_only=True)
-    list_no = serializers.CharField(source="published_list.code", read_only=True, default=None)
-    list_title = serializers.CharField(source="published_list.title", read_only=True, default=None)
+    # No ``default``: in a PATCH's answer DRF leaves out a field whose default it would fall back on
+    # (``Field.get_default`` in a partial serializer); ``allow_null`` makes an unpublished scenario's null.
+    list_no = serializers.CharField(source="published_list.code", read_only=True, allow_null=True)
+    list_title = serializers.CharField(source="published_list.title", read_only=True, allow_null=True)
     application_count = serializers.IntegerField(read_only=True)
     awarded_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, read_only=True, allow_null=True
@@ -159,7 +161,9 @@ class ScenarioListSerializer(serializers.ModelSerializer):
     list_no = serializers.CharField(source="code", read_only=True)
     # Plain text: the enum ``level`` belongs to the scenario's schema (city / district).
     level = serializers.CharField(read_only=True, help_text="city 市级；district 区县级")
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="市级清单为空"
+    )
     title = serializers.CharField(read_only=True)
     scenario_count = serializers.IntegerField(read_only=True)
 

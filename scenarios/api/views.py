@@ -50,12 +50,21 @@ class ScenarioViewSet(ScopedModelViewSet):
         scenarios = selectors.attach_winners(page)
         return self.get_paginated_response(self.get_serializer(scenarios, many=True).data)
 
+    def _reread(self, scenario):
+        """The scenario as the lists show it, with its figures (``application_count``, ``awarded_amount``):
+        the schema documents them in every answer."""
+        return self.optimize(Scenario.objects.filter(pk=scenario.pk)).get()
+
     def perform_create(self, serializer):
-        serializer.instance = services.create_scenario(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self._reread(
+            services.create_scenario(actor=self.request.user, **serializer.validated_data)
+        )
 
     def perform_update(self, serializer):
-        serializer.instance = services.update_scenario(
-            actor=self.request.user, scenario=serializer.instance, **serializer.validated_data
+        serializer.instance = self._reread(
+            services.update_scenario(
+                actor=self.request.user, scenario=serializer.instance, **serializer.validated_data
+            )
         )
 
     def _step(self, service, body_serializer):
@@ -63,8 +72,7 @@ class ScenarioViewSet(ScopedModelViewSet):
         scenario = self.get_object()
         body = body_serializer(data=self.request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        scenario = service(actor=self.request.user, scenario=scenario, **body.validated_data)
-        scenario = self.optimize(Scenario.objects.filter(pk=scenario.pk)).get()
+        scenario = self._reread(service(actor=self.request.user, scenario=scenario, **body.validated_data))
         return Response(self.get_serializer(scenario).data)
 
     @extend_schema(request=PublishSerializer, responses=ScenarioSerializer)
