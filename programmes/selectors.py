@@ -11,7 +11,8 @@ to the as-of day (in the target's unit), or the latest manual entry dated on or 
   runs and share reached ≥ share elapsed; otherwise **behind** (also every unmet target whose period ended).
 
 Computing any number of targets costs one query for the manual entries plus one grouped query per distinct
-(metric, period) — never one per target or region.
+(metric, period) — never one per target or region; with a sharing ``metrics.MetricCache`` the values already
+in the cache come in one round trip and cost no query.
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ def progress(
     if manual_ids:
         for entry in ProgressEntry.objects.filter(target__in=manual_ids).order_by("reported_on", "pk"):
             entries.setdefault(entry.target_id, []).append(entry)
+    metrics.prefetch(
+        cache,
+        [
+            (t.metric, t.period_start, min(today, t.period_end))
+            for t in targets
+            if not t.is_manual and t.metric in metrics.METRICS and min(today, t.period_end) >= t.period_start
+        ],
+    )
     answer = []
     for target in targets:
         start, end = target.period_start, target.period_end
@@ -216,6 +225,7 @@ def region_table(*, today: date, regions: list[Region], cache: dict | None = Non
     query per column."""
     cache = {} if cache is None else cache
     start = date(today.year, 1, 1)
+    metrics.prefetch(cache, [(name, start, today) for name, _, _ in REGION_COLUMNS])
     columns = {name: metrics.compute(name, start, today, cache=cache) for name, _, _ in REGION_COLUMNS}
     rows = []
     for region in regions:

@@ -1,11 +1,13 @@
 """gunicorn on loopback, and wrk runs against it."""
 
+import contextlib
 import http.client
 import json
 import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -85,6 +87,19 @@ class Gunicorn:
             time.sleep(0.3)
         raise CommandError(f"gunicorn 在 {timeout:.0f} 秒内没有就绪：\n{tail(self.log)}")
 
+    def worker_cpu(self) -> float | None:
+        """CPU seconds (user + system) the workers have used so far, from /proc; None where there is none."""
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        except OSError:
+            return None
+        total = 0.0
+        for child in children:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -139,6 +154,9 @@ class Load:
     mean_ms: float
     max_ms: float
     errors: dict
+    # CPU time of the gunicorn workers per completed request (PostgreSQL's not included): unlike requests/s,
+    # it hardly depends on what else the machine is doing.
+    worker_cpu_ms: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -201,6 +219,28 @@ def wrk(
         mean_ms=round(data["mean_us"] / 1000, 3),
         max_ms=data["max_us"] / 1000,
         errors=errors,
+    )
+
+
+def combine(loads: list[Load]) -> Load:
+    """Several runs of one URL as one: requests and seconds summed (so requests/s over all of them), the
+    median of their medians and 90th percentiles, the worst of their 99th percentiles and maxima."""
+    requests = sum(load.requests for load in loads)
+    seconds = sum(load.seconds for load in loads)
+    return Load(
+        path=loads[0].path,
+        requests=requests,
+        seconds=round(seconds, 3),
+        rps=round(requests / seconds, 1),
+        p50_ms=statistics.median(load.p50_ms for load in loads),
+        p90_ms=statistics.median(load.p90_ms for load in loads),
+        p99_ms=max(load.p99_ms for load in loads),
+        mean_ms=round(sum(load.mean_ms * load.requests for load in loads) / requests, 3),
+        max_ms=max(load.max_ms for load in loads),
+        errors={key: sum(load.errors[key] for load in loads) for key in loads[0].errors},
+        worker_cpu_ms=None
+        if any(load.worker_cpu_ms is None for load in loads)
+        else round(sum(load.worker_cpu_ms * load.requests for load in loads) / requests, 3),
     )
 
 

@@ -347,3 +347,24 @@ def test_report_filters(world, api):
         client.get("/api/v1/monthly-reports/", {"period": format_period(past_period(2))}).data["count"] == 2
     )
     assert client.get("/api/v1/monthly-reports/", {"period": "bad"}).status_code == 400
+
+
+def test_the_revenue_per_head_factor_reads_the_same_from_the_database(world):
+    """The factor is a decimal setting, read back from the database as 2.50: the warning says "2.5 倍" (it
+    said "2.50 倍", and "3 倍" only when the default row had just been created in the same call)."""
+    from datetime import date
+
+    from enterprises.models import StatisticsSettings
+    from enterprises.validation import compute_warnings
+    from tests.factories import EnterpriseFactory, make_uscc
+
+    StatisticsSettings.objects.create(revenue_per_head_factor=Decimal("2.50"))
+    period = date(timezone.localdate().year - 1, 3, 1)
+    for n in range(5):
+        peer = EnterpriseFactory(region=world.own_enterprise.region, uscc=make_uscc(8200000 + n))
+        ReportFactory(enterprise=peer, period=period, employees=100, operating_revenue=150, status="accepted")
+    report = world.report("draft", period=period, employees=1, operating_revenue=150)
+    [warning] = [w for w in compute_warnings(report) if w["code"] == "revenue_per_head"]
+    assert (
+        warning["message"] == "人均营业收入（年化）600.0 万元，偏离本区域同期中位数 6.0 万元的 2.5 倍以上。"
+    )

@@ -14,7 +14,6 @@ import platform
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ OPTIONS_RECORDED = (
     "database",
     "duration",
     "max_duration",
+    "rounds",
     "connections",
     "warmup",
     "workers",
@@ -60,6 +60,11 @@ RPS_MEASURES = {
     "demonstration_page": "/demonstration-buildings/",
     "demonstration_api": "GET /api/v1/demonstration-buildings/",
     "enterprises_api": "GET /api/v1/enterprises/?region= (50 rows, token)",
+}
+LATENCY_MEASURES = {
+    "dashboard": "/dashboard/ (city)",
+    "enterprise_list": "/enterprises/ (district)",
+    "review_queue": "/review/ (district)",
 }
 
 
@@ -76,6 +81,12 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=10, help="每次 wrk 压测的秒数（默认 10）")
         parser.add_argument("--connections", type=int, default=16, help="wrk 并发连接数（默认 16）")
         parser.add_argument("--max-duration", type=int, default=120, help="慢页面压测最长的秒数（默认 120）")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=5,
+            help="吞吐量测量与空视图交替的轮数（默认 5，总时长为 --duration）",
+        )
         parser.add_argument("--warmup", type=int, default=2, help="每次压测前预热的秒数（0 为不预热）")
         parser.add_argument(
             "--workers", type=int, default=3, help="gunicorn 同步 worker 数（默认 3，同生产）"
@@ -95,7 +106,15 @@ class Command(BaseCommand):
         name = options["database"]
         database.check_target(target, name)
         server.wrk_path()
-        for option in ("duration", "max_duration", "connections", "workers", "import_rows", "repeat"):
+        for option in (
+            "duration",
+            "max_duration",
+            "rounds",
+            "connections",
+            "workers",
+            "import_rows",
+            "repeat",
+        ):
             if options[option] < 1:
                 raise CommandError(f"--{option.replace('_', '-')} 必须大于 0。")
         if options["warmup"] < 0:
@@ -109,6 +128,12 @@ class Command(BaseCommand):
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
         self.stdout.write(table(result["measures"]))
+        for measure in result["measures"]:
+            if measure.get("worker_cpu_ms") and measure.get("baseline_worker_cpu_ms"):
+                self.stdout.write(
+                    f"gunicorn worker CPU per request, {measure['label']}: {measure['worker_cpu_ms']:g} ms "
+                    f"(bare view {measure['baseline_worker_cpu_ms']:g} ms)"
+                )
         path = Path(options["json"])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
@@ -324,42 +349,69 @@ class BenchRun:
             "enterprise_list": ("/enterprises/", officer_session),
             "review_queue": ("/review/", officer_session),
         }
-        # Each requests/s measure sits between two runs of the bare view, its baseline: the machine is shared
-        # and its load drifts, so a baseline is taken next to what it is compared with.
-        order = ["bare_0"]
-        for number, key in enumerate(RPS_MEASURES, start=1):
-            order += [key, f"bare_{number}"]
-        order += [key for key in targets if key != "bare" and key not in RPS_MEASURES]
         port, workers = self.gunicorn.port, options["workers"]
         single = {key: check_response(port, key, path, headers) for key, (path, headers) in targets.items()}
-        loads = {}
-        for key in order:
-            target = "bare" if key.startswith("bare_") else key
-            path, headers = targets[target]
-            seconds = single[target]
-            # A slow page gets a longer run, so that every connection sees about two responses (up to
-            # --max-duration); a response is never cut off by wrk's timeout, only by the end of the run.
-            needed = math.ceil(2 * options["connections"] * seconds / workers)
-            duration = max(options["duration"], min(needed, options["max_duration"]))
-            arguments = {
-                "connections": options["connections"],
-                "threads": _threads(options["connections"]),
-                "headers": headers,
-            }
-            # Warming up each worker only where a request is quick: a slow page's warm-up would leave
-            # abandoned requests running into the measured run.
-            if options["warmup"] and seconds * options["connections"] / workers < options["warmup"]:
-                server.wrk(port, path, duration=options["warmup"], require_responses=False, **arguments)
+        arguments = {"connections": options["connections"], "threads": _threads(options["connections"])}
+
+        def warm(key):
+            # Each worker once through the code, where a request is quick: a slow page's warm-up would
+            # leave abandoned requests running into the measured run.
+            path, headers = targets[key]
+            if options["warmup"] and single[key] * options["connections"] / workers < options["warmup"]:
+                server.wrk(
+                    port,
+                    path,
+                    duration=options["warmup"],
+                    headers=headers,
+                    require_responses=False,
+                    **arguments,
+                )
                 server.settle(port)
+
+        def run(key, duration):
+            path, headers = targets[key]
+            cpu = self.gunicorn.worker_cpu()
+            load = server.wrk(port, path, duration=duration, headers=headers, **arguments)
+            if cpu is not None:
+                load.worker_cpu_ms = round((self.gunicorn.worker_cpu() - cpu) * 1000 / load.requests, 3)
+            server.settle(port)
+            return load
+
+        loads = {}
+        # Requests/s: the measure and the bare view (its baseline) alternate in short slices. The machine is
+        # shared and its load drifts within seconds; alternating puts both under the same drift.
+        rounds = max(1, min(options["rounds"], options["duration"]))
+        slice_seconds = max(1, options["duration"] // rounds)
+        for key in RPS_MEASURES:
+            path = targets[key][0]
+            self.say(
+                f"压测 {path} 与空视图交替 {rounds} 轮（{options['connections']} 连接，每段 {slice_seconds} 秒）"
+            )
+            warm("bare")
+            warm(key)
+            bare, measured = [], []
+            for _ in range(rounds):
+                bare.append(run("bare", slice_seconds))
+                measured.append(run(key, slice_seconds))
+            loads[f"{key}_bare"], loads[key] = server.combine(bare), server.combine(measured)
+
+        # Latency: one run per page. A slow page gets a longer one, so that every connection sees about two
+        # responses (up to --max-duration); a response is never cut off by wrk's timeout, only by the run's end.
+        for key in LATENCY_MEASURES:
+            path, headers = targets[key]
+            needed = math.ceil(2 * options["connections"] * single[key] / workers)
+            duration = max(options["duration"], min(needed, options["max_duration"]))
+            warm(key)
             while True:
                 self.say(
-                    f"压测 {path}（{options['connections']} 连接，{duration} 秒；单次请求 {seconds:.3f} 秒）"
+                    f"压测 {path}（{options['connections']} 连接，{duration} 秒；单次请求 {single[key]:.3f} 秒）"
                 )
                 load = server.wrk(
                     port,
                     path,
                     duration=duration,
                     timeout=max(60, duration),
+                    headers=headers,
                     require_responses=False,
                     **arguments,
                 )
@@ -465,10 +517,10 @@ def build_measures(*, seed_seconds: float, recompute: dict, loads: dict, importe
         recompute["sql_seconds"],
         "bare SQL",
     )
-    for number, (key, label) in enumerate(RPS_MEASURES.items()):
-        # The bare view's runs just before and just after this one.
-        bare_rps = statistics.mean([loads[f"bare_{number}"].rps, loads[f"bare_{number + 1}"].rps])
-        add(key, label, "req/s", loads[key].rps, bare_rps, "bare Django JSON view")
+    for key, label in RPS_MEASURES.items():
+        add(key, label, "req/s", loads[key].rps, loads[f"{key}_bare"].rps, "bare Django JSON view")
+        rows[-1]["worker_cpu_ms"] = loads[key].worker_cpu_ms
+        rows[-1]["baseline_worker_cpu_ms"] = loads[f"{key}_bare"].worker_cpu_ms
     add(
         "import",
         f"import {imported['rows']} monthly reports (dry run + apply)",
@@ -478,11 +530,7 @@ def build_measures(*, seed_seconds: float, recompute: dict, loads: dict, importe
         "openpyxl read",
     )
     add("seed", "seed_demo", "s", seed_seconds)
-    for key, label in (
-        ("dashboard", "/dashboard/ (city)"),
-        ("enterprise_list", "/enterprises/ (district)"),
-        ("review_queue", "/review/ (district)"),
-    ):
+    for key, label in LATENCY_MEASURES.items():
         add(f"{key}_p50", f"{label} p50", "ms", loads[key].p50_ms)
         add(f"{key}_p99", f"{label} p99", "ms", loads[key].p99_ms)
     return rows
