@@ -25,7 +25,7 @@ from stdnum.cn import uscc
 from portal.choices import Role
 from portal.models import Region, User
 from portal.periods import add_months, month_start
-from portal.scale import MONTHS, Scale, unchecked, write
+from portal.scale import MONTHS, Scale, cluster, unchecked, write
 from portal.services import create_account
 
 from . import services
@@ -481,6 +481,7 @@ def load(scale: Scale) -> str:
             MonthlyReport, REPORT_FIELDS, _reports(scale, plan, ids, deadline_day), line=_report_line()
         )
         _copy_transitions()
+    cluster(MonthlyReport, ["period", "status"])  # a month's reports together, as they are filed
 
     # The 培育库: tiered enterprises at the level they had the year before last (or now), admitted then.
     admitted_on = date(today.year - 2, 3, 15)

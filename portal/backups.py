@@ -10,6 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from portal.cache import clear_portal_keys
+
 
 def _environment(alias: str = "default") -> dict:
     database = settings.DATABASES[alias]
@@ -66,3 +68,4 @@ def restore(path: Path, alias: str = "default") -> None:
         ],
         env,
     )
+    clear_portal_keys()  # cached pages and figures were of the replaced data

@@ -15,6 +15,7 @@ import functools
 import logging
 import time
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -68,3 +69,20 @@ class ResilientRedisCache(RedisCache):
     delete_many = _degrade(RedisCache.delete_many, lambda *args, **kwargs: None)
     incr = _degrade(RedisCache.incr, _missing_key)
     clear = _degrade(RedisCache.clear, lambda *args, **kwargs: False)
+
+
+def clear_portal_keys(cache=None) -> None:
+    """Forget everything the portal cached (after a restore, say: cached pages and figures would show the
+    replaced data). On Redis only the keys under the cache's KEY_PREFIX go: Celery's queue lives in the
+    same Redis database, and ``clear`` would flush it too. Redis down: logged, nothing to clear."""
+    cache = cache or caches["default"]  # the backend itself, not django.core.cache.cache's proxy
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    try:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+    except DOWN as exc:  # the restore stands; stale entries live until they expire or Redis restarts
+        logger.warning("Cache unavailable, not cleared: %s", exc)

@@ -12,8 +12,10 @@ from urllib.parse import quote
 
 import psycopg2
 import pytest
+from django.conf import settings
 from django.db import connection
 
+from portal.cache import ResilientRedisCache
 from tests.conftest import require
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -49,10 +51,11 @@ def _url(name):
     return f"postgres://{credentials}@{params['HOST'] or 'localhost'}:{params['PORT'] or 5432}/{name}"
 
 
-def manage(name, *args):
-    # No REDIS_URL: seed_demo's tasks run in the process, as in `make run`.
+def manage(name, *args, **extra_env):
+    # No REDIS_URL unless given: seed_demo's tasks run in the process, as in `make run`.
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG", "SECRET_KEY"}}
     env["DATABASE_URL"] = _url(name)
+    env.update(extra_env)
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -123,8 +126,23 @@ def test_backup_and_restore_give_back_every_row(scratch_databases, tmp_path):
     assert "pg_restore 执行失败" in result.stderr
     assert _snapshot_tables(restored) == []
 
-    result = manage(restored, "restore_database", str(dump), "--noinput")
+    # The portal's cache (pages and figures of the replaced data) is emptied; other keys in the same Redis
+    # database (Celery's queue) stay.
+    redis_env, portal_key, other_key = {}, None, f"not-the-portal-{uuid.uuid4().hex}"
+    if settings.REDIS_URL:
+        prefix = f"restore-{uuid.uuid4().hex[:8]}"
+        redis_env = {"REDIS_URL": settings.REDIS_URL, "CACHE_KEY_PREFIX": prefix}
+        portal_cache = ResilientRedisCache(settings.REDIS_URL, {"KEY_PREFIX": prefix})
+        portal_cache.set("public-page", "replaced data")
+        portal_key = portal_cache.make_key("public-page")
+        redis = portal_cache._cache.get_client(write=True)
+        redis.set(other_key, "queued task")
+    result = manage(restored, "restore_database", str(dump), "--noinput", **redis_env)
     assert result.returncode == 0, result.stderr
+    if portal_key:
+        assert redis.get(portal_key) is None
+        assert redis.get(other_key) == b"queued task"
+        redis.delete(other_key)
 
     counts, sequences, checksums = _snapshot(source)
     assert _snapshot(restored) == (counts, sequences, checksums)
