@@ -147,8 +147,16 @@ storages = {{**settings.STORAGES, "staticfiles": {{"BACKEND": "django.contrib.st
 with override_settings(STORAGES=storages):
     client = Client()
     out = {{}}
-    for name, path, proto in [("https", "/login/", "https"), ("http", "/login/", "http"), ("health", "/health/", "http")]:
-        r = client.get(path, HTTP_HOST="{HOST}", HTTP_X_FORWARDED_PROTO=proto)
+    for name, path, proto, host in [
+        ("https", "/login/", "https", "{HOST}"),
+        ("http", "/login/", "http", "{HOST}"),
+        ("health", "/health/", "http", "{HOST}"),
+        # docker-compose's healthcheck: by address, which ALLOWED_HOSTS does not list
+        ("health-by-address", "/health/", None, "127.0.0.1:8000"),
+        ("login-by-address", "/login/", None, "127.0.0.1:8000"),
+    ]:
+        extra = {{"HTTP_X_FORWARDED_PROTO": proto}} if proto else {{}}
+        r = client.get(path, HTTP_HOST=host, **extra)
         out[name] = {{
             "status": r.status_code,
             "headers": dict(r.headers),
@@ -188,6 +196,13 @@ def test_production_redirects_plain_http_except_the_health_check(production_resp
     assert production_responses["http"]["status"] == 301
     assert production_responses["http"]["headers"]["Location"] == f"https://{HOST}/login/"
     assert production_responses["health"]["status"] == 200
+
+
+def test_the_health_check_answers_by_address_and_nothing_else_does(production_responses):
+    """docker-compose probes http://127.0.0.1:8000/health/ (docker-compose.yml): not an allowed host."""
+    assert production_responses["health-by-address"]["status"] == 200
+    assert json.loads(production_responses["health-by-address"]["body"])["database"] == "ok"
+    assert production_responses["login-by-address"]["status"] == 400  # DisallowedHost
 
 
 # --- Content-Security-Policy on the pages ------------------------------------------------------------------
