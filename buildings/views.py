@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -303,7 +303,34 @@ def _public_row(building, industries) -> dict:
     }
 
 
+# The query parameters of the public list; a page whose query has any other is rendered, not cached whole.
+PUBLIC_LIST_QUERY = frozenset({"region", "batch", "page"})
+# Stands for the response's CSP nonce in a cached page (the nonce is base64: never this text).
+NONCE_MARK = 'nonce="{csp-nonce}"'
+
+
 def demonstration_list(request):
+    """The public 示范楼宇 list. An anonymous visitor (nothing of the request on the page but its path and
+    query, and the CSP nonce) gets the whole page from the cache, per full path and under the public version,
+    with this response's nonce put into its scripts: no query, no template. Signed-in users, pending
+    messages or unknown query parameters take the rendered path (``_render_demonstration_list``)."""
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.user.is_authenticated
+        or not PUBLIC_LIST_QUERY.issuperset(request.GET)
+        or len(messages.get_messages(request))  # counted, not consumed: shown by the rendered page
+    ):
+        return _render_demonstration_list(request)
+    nonce = f'nonce="{request.csp_nonce}"'
+
+    def compute():
+        return _render_demonstration_list(request).content.decode().replace(nonce, NONCE_MARK)
+
+    body = selectors.cached_public("page-anonymous", {"path": request.get_full_path()}, compute)
+    return HttpResponse(body.replace(NONCE_MARK, nonce))
+
+
+def _render_demonstration_list(request):
     """The public 示范楼宇 list: no login, filters by region and batch, a chart by region. The rendered list
     (figures, filters, chart and cards) is cached per filter and page, so a visit costs no query and little
     rendering; any write to buildings, occupancies or designations invalidates it. Only the frame around it

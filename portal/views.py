@@ -74,7 +74,7 @@ class AccountCreateView(AccountViewMixin, View):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"已开设账号“{account.username}”。")
-                return redirect("account-list")
+                return redirect("accounts")
         return render(request, "portal/account_form.html", {"form": form}, status=400)
 
 
@@ -97,5 +97,5 @@ class AccountUpdateView(AccountViewMixin, View):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"已更新账号“{account.username}”。")
-                return redirect("account-list")
+                return redirect("accounts")
         return render(request, "portal/account_form.html", {"form": form, "account": account}, status=400)

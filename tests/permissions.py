@@ -35,7 +35,7 @@ class Case:
 CASES = [
     # --- portal ---------------------------------------------------------------------------------------
     Case("home", "get", lambda w: "/", expect(200, 200, 302, 302, 302), api=False),
-    Case("account-list", "get", lambda w: "/accounts/", expect(302, 403, 200, 200, 200), api=False),
+    Case("accounts", "get", lambda w: "/accounts/", expect(302, 403, 200, 200, 200), api=False),
     Case("account-create", "get", lambda w: "/accounts/new/", expect(302, 403, 200, 200, 200), api=False),
     Case(
         "account-create",

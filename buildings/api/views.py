@@ -4,10 +4,13 @@
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from portal.api.base import ALL_ROLES, PUBLIC, ScopedModelViewSet, ScopedReadOnlyViewSet, XLSXRenderer
@@ -170,6 +173,15 @@ class OccupancyViewSet(ScopedModelViewSet):
         )
 
 
+class EncodedResponse(HttpResponse):
+    """JSON bytes rendered once and cached. ``data`` (what DRF's ``Response`` carries, and what API tests
+    read) is decoded only when asked for."""
+
+    @cached_property
+    def data(self):
+        return json.loads(self.content)
+
+
 def _plain(data):
     """Serializer output as plain JSON data, safe to cache."""
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
@@ -209,7 +221,18 @@ class DemonstrationBuildingViewSet(ScopedReadOnlyViewSet):
             page = self.paginate_queryset(queryset)
             return _plain(self.get_paginated_response(self._serialize(page, many=True)).data)
 
-        params = {"query": sorted(request.query_params.lists()), "host": request.get_host()}
+        # The scheme and host are in the answer's next/previous links.
+        params = {"query": sorted(request.query_params.lists()), "base": request.build_absolute_uri("/")}
+        renderer = request.accepted_renderer
+        if type(renderer) is JSONRenderer and request.accepted_media_type == renderer.media_type:
+            # Plain JSON (what nearly every client asks for): the encoded bytes are cached, the same bytes
+            # DRF's Response would render. Authentication and permissions have run (initial()); a filter
+            # error raises in compute() and is never cached.
+            def encode():
+                return renderer.render(compute(), renderer.media_type, self.get_renderer_context())
+
+            body = selectors.cached_public("api-list-json", params, encode)
+            return EncodedResponse(body, content_type=renderer.media_type)
         return Response(selectors.cached_public("api-list", params, compute))
 
     def retrieve(self, request, *args, **kwargs):

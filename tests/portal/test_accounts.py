@@ -244,7 +244,10 @@ def test_account_pages(world, client, django_assert_max_num_queries):
         {"username": "filer3", "password": GOOD, "role": "enterprise", "enterprise": world.own_enterprise.pk},
     )
     assert response.status_code == 302
+    assert response["Location"] == "/accounts/"  # the page, not /api/v1/accounts/ of the same old name
     assert User.objects.get(username="filer3").enterprise == world.own_enterprise
+    assert '<a href="/accounts/">返回列表</a>' in form
+    assert 'href="/accounts/"' in page and 'href="/api/v1/accounts/"' not in page  # 账号管理 in the menu
 
 
 def test_account_page_shows_service_errors_and_writes_nothing(world, client):

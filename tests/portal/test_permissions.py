@@ -92,6 +92,14 @@ def test_every_url_pattern_is_named():
     assert not unnamed, f"name these URL patterns (the matrix finds routes by name): {unnamed}"
 
 
+def test_no_page_shares_its_name_with_an_api_route():
+    """``reverse()`` of a name that a page and an API route share finds only one of them: the 账号管理 link
+    once led to /api/v1/accounts/."""
+    pages = {name for route, name, _ in _patterns() if name and not _is_api(route)}
+    api = {name for route, name, _ in _patterns() if name and _is_api(route)}
+    assert not pages & api, f"rename these pages or API routes: {sorted(pages & api)}"
+
+
 def test_every_route_and_method_is_in_the_matrix():
     covered = {(case.route, case.method, case.api) for case in CASES}
     missing = set()
