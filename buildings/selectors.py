@@ -14,55 +14,32 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from enterprises.choices import Industry
+from portal.cache import VersionedCache
 
 from .models import ZERO, Building, Occupancy, occupancy_rate
 
-PUBLIC_VERSION_KEY = "buildings:public:version"
-PUBLIC_TIMEOUT = 60 * 60  # an hour; every write bumps the version anyway
+PUBLIC = VersionedCache("buildings:public", timeout=60 * 60)  # an hour; every write bumps the version anyway
 MAIN_INDUSTRIES = 3
 
 
 # --- the public cache --------------------------------------------------------------------------------
 
 
-def public_version() -> int:
-    version = cache.get(PUBLIC_VERSION_KEY)
-    if version is None:
-        cache.add(PUBLIC_VERSION_KEY, 1, None)
-        version = cache.get(PUBLIC_VERSION_KEY) or 1
-    return version
-
-
-def _bump() -> None:
-    try:
-        cache.incr(PUBLIC_VERSION_KEY)
-    except ValueError:  # the key is gone (evicted, or never set): start again above any old version
-        cache.set(PUBLIC_VERSION_KEY, int(timezone.now().timestamp()), None)
-
-
 def invalidate_public() -> None:
-    """Forget the cached public list. Bumped now (so the writing request sees its change) and again on
-    commit (so a page a concurrent reader cached from the pre-commit data is not served either)."""
-    _bump()
-    transaction.on_commit(_bump)
+    """Forget the cached public list (``portal.cache.VersionedCache``: now, and again on commit)."""
+    PUBLIC.invalidate()
 
 
 def cached_public(name: str, params: dict, compute: Callable[[], object]):
     """``compute()``'s result cached under the current public version, the view's name and its
     parameters. Results must be plain data (dicts, lists, strings, numbers, dates)."""
     digest = hashlib.sha1(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()  # noqa: S324
-    key = f"buildings:public:{public_version()}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, PUBLIC_TIMEOUT)
-    return value
+    return PUBLIC.get_or_compute(f"{name}:{digest}", compute)
 
 
 # --- figures -----------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from portal.periods import add_months, month_start
 from portal.scale import MONTHS, Scale, cluster, unchecked, write
 from portal.services import create_account
 
-from . import services
+from . import selectors, services
 from .choices import ArrivalOrigin, FocusTag, HonourKind, Industry, PoolDecisionKind, PoolLevel, ReportStatus
 from .choices import SupportKind as Support
 from .demo import ALPHABET, CENTRAL_COUNT, CORES, LARGE, PREFIXES
@@ -535,4 +535,5 @@ def load(scale: Scale) -> str:
             )
             users += 1
     tiered = sum(1 for s in plan if s["tier"][0])
+    selectors.invalidate_list()  # COPY sends no signals: cached API lists predate these enterprises
     return f"企业 {len(plan)} 家，月报 {reports} 份，有梯度 {tiered} 家，培育库 {len(pool)} 家，企业账号 {users} 个"

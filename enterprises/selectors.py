@@ -1,10 +1,13 @@
-"""Non-trivial reads: comparisons for reviewers, reporting completeness, the 培育库 annual review."""
+"""Non-trivial reads: comparisons for reviewers, reporting completeness, the 培育库 annual review, and the
+cache of the API's enterprise list."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 
+from portal.cache import VersionedCache
 from portal.models import Region
 from portal.periods import add_months
 
@@ -12,6 +15,29 @@ from .choices import PoolLevel, ReportStatus, TierLevel
 from .models import FIGURE_FIELDS, Enterprise, MonthlyReport, PoolMembership, StatisticsSettings
 
 COMPARED_FIELDS = (*FIGURE_FIELDS[:2], "software_revenue", *FIGURE_FIELDS[2:])
+
+
+# --- The cache of the API's enterprise list ------------------------------------------------------------------
+#
+# ``GET /api/v1/enterprises/`` answers the encoded JSON of a page from the cache, keyed by the caller's scope
+# (role, region, enterprise), the request's absolute URL (the page's ``next``/``previous`` links carry scheme
+# and host) and the accepted media type, under a version (``portal.cache.VersionedCache``) bumped by every
+# write to what the list shows: enterprises, their tags, honours and 培育库 membership, the region codes
+# (``receivers``) and the bulk writes that send no signals (``services``). Authentication, permissions and
+# scope still run on every request: only the body is cached. Every write bumps the version, so the timeout
+# matters only when a bump is lost (Redis down during a write): it bounds how long such a body is served.
+
+LIST = VersionedCache("enterprises:list", timeout=10 * 60)
+
+
+def invalidate_list() -> None:
+    """Forget the cached enterprise lists: now, and once more when the current transaction commits."""
+    LIST.invalidate()
+
+
+def list_cache_key(scope: tuple, url: str, media_type: str) -> str:
+    digest = hashlib.sha1(f"{url}\n{media_type}".encode()).hexdigest()  # noqa: S324 (a cache key)
+    return ":".join(str(part) for part in scope) + ":" + digest
 
 
 def with_comparisons(reports: list[MonthlyReport]) -> list[MonthlyReport]:
@@ -70,18 +96,21 @@ def completeness(period: date, regions) -> list[RegionCompleteness]:
         Q(arrival_date__isnull=True) | Q(arrival_date__lt=period_end)
     )
     filed_statuses = [ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.ACCEPTED]
-    counts = expected.values("region_id").annotate(
-        expected=Count("pk", distinct=True),
-        filed=Count("reports", filter=Q(reports__period=period, reports__status__in=filed_statuses)),
-        accepted=Count("reports", filter=Q(reports__period=period, reports__status=ReportStatus.ACCEPTED)),
-        late=Count(
-            "reports",
-            filter=Q(
-                reports__period=period,
-                reports__status__in=filed_statuses,
-                reports__submitted_at__date__gt=due,
+    # The join takes only the period's report of each enterprise (the unique (enterprise, period) index),
+    # not its whole history.
+    counts = (
+        expected.annotate(report=FilteredRelation("reports", condition=Q(reports__period=period)))
+        .values("region_id")
+        .annotate(
+            expected=Count("pk"),
+            filed=Count("report", filter=Q(report__status__in=filed_statuses)),
+            accepted=Count("report", filter=Q(report__status=ReportStatus.ACCEPTED)),
+            late=Count(
+                "report",
+                filter=Q(report__status__in=filed_statuses, report__submitted_at__date__gt=due),
             ),
-        ),
+        )
+        .order_by()
     )
     result = {region.pk: RegionCompleteness(region=region) for region in regions}
     for row in counts:

@@ -3,6 +3,7 @@
 import copy
 import io
 import json
+import logging
 import operator
 from datetime import date
 from decimal import Decimal
@@ -13,12 +14,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal import taskqueue
 from portal.choices import RegionKind, Role
 from portal.exceptions import TransitionNotAllowed
 from portal.imports import chunks
 from portal.models import Region, User
 from portal.signals import accepted_data_changed
 
+from . import selectors
 from .choices import ArrivalOrigin, PoolDecisionKind, PoolLevel, ReportStatus, TierLevel
 from .models import (
     CONTACT_FIELDS,
@@ -35,6 +38,8 @@ from .models import (
 )
 from .validation import PrefetchedContext, ReportContext, check_report, compute_warnings
 from .validators import validate_uscc
+
+logger = logging.getLogger(__name__)
 
 RELOCATED_SUPPORT_REFUSAL = (
     "该企业为市内迁移企业，不能享受新入驻企业支持政策："
@@ -119,6 +124,7 @@ def _set_tags(enterprise: Enterprise, tags, actor: User | None) -> None:
             EnterpriseTag,
             default_user=actor,
         )
+        selectors.invalidate_list()  # bulk_create sends no post_save (receivers)
 
 
 @transaction.atomic
@@ -413,7 +419,16 @@ def _after_accepted_data_changed(report: MonthlyReport) -> None:
         from .tasks import recompute_tier
 
         enterprise_id = report.enterprise_id
-        transaction.on_commit(lambda: recompute_tier.delay(enterprise_id))
+        transaction.on_commit(lambda: _send_recompute_tier(recompute_tier, enterprise_id))
+
+
+def _send_recompute_tier(task, enterprise_id: int) -> None:
+    """Queue the tier recompute once the report is committed. When the broker is down the accepted data
+    stands and is only logged, never an error for the change: the tier is recomputed by other paths too."""
+    try:
+        taskqueue.send(task, enterprise_id)
+    except taskqueue.TaskQueueUnavailable:
+        logger.error("Tier recompute of enterprise %s not queued: the task queue is down", enterprise_id)
 
 
 # --- Many reports at once (the Excel import of 月报) --------------------------------------------------------

@@ -303,7 +303,7 @@ class ReviewQueueView(ReportMixin, View):
         status = ReportStatus.SUBMITTED if request.user.role == Role.DISTRICT else ReportStatus.APPROVED
         queryset = self.get_queryset().filter(status=status).order_by("period", "enterprise__name", "pk")
         region = request.GET.get("region")
-        if region:
+        if region and "\x00" not in region:  # a NUL is no region code, and PostgreSQL refuses it (500)
             queryset = queryset.filter(enterprise__region__code=region)
         return queryset
 
@@ -365,13 +365,28 @@ class CompletenessView(ScopedViewMixin, View):
 # --- 培育库 ----------------------------------------------------------------------------------------------------
 
 
+def _review_year(raw: str | None) -> int | None:
+    """A review year from a query or form value: a whole year whose following year ``date`` can still hold
+    (the review reads up to 1 January of the next year), else None."""
+    try:
+        year = int((raw or "").strip())
+    except ValueError:
+        return None
+    return year if 1 <= year <= 9998 else None
+
+
 class PoolView(ScopedViewMixin, View):
     model = PoolMembership
     allowed_roles = (Role.CITY,)
 
     def get(self, request):
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-        query = request.GET.get("q", "").strip()
+        default = timezone.localdate().year - 1
+        year = _review_year(request.GET.get("year"))
+        if year is None:
+            year = default
+            if request.GET.get("year", "").strip():
+                messages.error(request, f"复核年度“{request.GET['year']}”无效，应为年份，例如 {default}。")
+        query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses a NUL (500)
         rows = selectors.pool_review(year, self.get_queryset())
         # Thousands of enterprises: the picker offers the matches of a search, never the whole registry (a
         # POST is still checked against every enterprise outside the pool).
@@ -412,7 +427,7 @@ class PoolView(ScopedViewMixin, View):
                     services.decide_pool(
                         actor=request.user,
                         enterprise=membership.enterprise,
-                        review_year=int(request.POST.get("year") or 0) or None,
+                        review_year=_review_year(request.POST.get("year")),
                         **form.cleaned_data,
                     )
                     messages.success(request, f"{membership.enterprise.name}：已记录决定。")

@@ -13,10 +13,13 @@ not read back).
 
 import functools
 import logging
+import threading
 import time
+from collections.abc import Callable
 
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -71,18 +74,84 @@ class ResilientRedisCache(RedisCache):
     clear = _degrade(RedisCache.clear, lambda *args, **kwargs: False)
 
 
-def clear_portal_keys(cache=None) -> None:
+def clear_portal_keys(backend=None) -> None:
     """Forget everything the portal cached (after a restore, say: cached pages and figures would show the
     replaced data). On Redis only the keys under the cache's KEY_PREFIX go: Celery's queue lives in the
     same Redis database, and ``clear`` would flush it too. Redis down: logged, nothing to clear."""
-    cache = cache or caches["default"]  # the backend itself, not django.core.cache.cache's proxy
-    if not isinstance(cache, RedisCache):
-        cache.clear()
+    backend = backend or caches["default"]  # the backend itself, not django.core.cache.cache's proxy
+    if not isinstance(backend, RedisCache):
+        backend.clear()
         return
     try:
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
         for start in range(0, len(keys), 1000):
             client.delete(*keys[start : start + 1000])
     except DOWN as exc:  # the restore stands; stale entries live until they expire or Redis restarts
         logger.warning("Cache unavailable, not cleared: %s", exc)
+
+
+class VersionedCache:
+    """Values computed from data that writes change, cached under the data's version number: every write
+    calls ``invalidate``, and an entry stored under an older number is never served again (it is replaced
+    by the next read, or expires after ``timeout``). A read is one round trip: the number and the entry
+    together (``get_many``).
+
+    ``invalidate`` bumps the number at once, so the writing request's own reads miss, and again when its
+    transaction commits: a reader that took the number before the commit may have cached the old rows, but
+    under a number the commit's bump retires. The commit's bump runs once per transaction, however many rows
+    (and signals) it wrote. When the cache is down nothing is shared and every read computes."""
+
+    def __init__(self, name: str, timeout: int):
+        self.name = name
+        self.timeout = timeout
+        self.version_key = f"{name}:version"
+        self._pending = threading.local()  # per thread, so per database connection
+
+    def _bump(self) -> None:
+        try:
+            cache.incr(self.version_key)
+        except ValueError:  # the key is gone (evicted, cleared, never set): start above any older number
+            cache.set(self.version_key, time.time_ns(), None)
+
+    def invalidate(self) -> None:
+        self._bump()
+        commit = getattr(self._pending, "commit", None)
+        if commit is None or commit.done:
+            commit = self._pending.commit = _Once(self._bump)
+        transaction.on_commit(commit)
+
+    def version(self) -> int | None:
+        return self.lookup("")[0]
+
+    def lookup(self, key: str) -> tuple[int | None, object]:
+        """The current number and the value stored under ``key`` for it (None: none, or a stale one)."""
+        entry_key = f"{self.name}:entry:{key}"
+        found = cache.get_many([self.version_key, entry_key])
+        version = found.get(self.version_key)
+        if version is None:
+            cache.add(self.version_key, time.time_ns(), None)
+            return cache.get(self.version_key), None
+        entry = found.get(entry_key)
+        return version, (entry[1] if entry is not None and entry[0] == version else None)
+
+    def store(self, key: str, version: int | None, value) -> None:
+        if version is not None:
+            cache.set(f"{self.name}:entry:{key}", (version, value), self.timeout)
+
+    def get_or_compute(self, key: str, compute: Callable[[], object]):
+        version, value = self.lookup(key)
+        if value is None:
+            value = compute()
+            self.store(key, version, value)
+        return value
+
+
+class _Once:
+    def __init__(self, action):
+        self.action, self.done = action, False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            self.action()

@@ -2,15 +2,16 @@
 confirm → applied in one transaction. Small files run in the request; large ones as a Celery job whose
 progress the job page polls. City staff and district officers only."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from . import imports
 from .models import ImportJob
+from .taskqueue import TaskQueueUnavailable
 
 
 class ImportMixin(LoginRequiredMixin):
@@ -24,12 +25,17 @@ def _kinds():
     return [{"slug": slug, "kind": kind} for slug, kind in imports.kinds().items()]
 
 
-def _start(job: ImportJob) -> None:
-    """Small files run now, in the request; large ones in Celery once the job row is committed."""
+def _start(request, job: ImportJob):
+    """Small files run now, in the request; large ones in Celery once the job row is committed. Either way
+    the answer is the job's page; when the task queue is down the job is failed and the page says why."""
     if job.row_count <= imports.background_rows():
         imports.execute_job(job)
     else:
-        transaction.on_commit(lambda: imports.run_import_job.delay(job.pk))
+        try:
+            imports.queue_import_job(job)
+        except TaskQueueUnavailable as exc:
+            messages.error(request, exc.message)
+    return redirect("imports:job", pk=job.pk)
 
 
 class ImportIndexView(ImportMixin, View):
@@ -69,8 +75,7 @@ class ImportUploadView(ImportMixin, View):
             content=upload.read(),
             row_count=len(rows),
         )
-        _start(job)
-        return redirect("imports:job", pk=job.pk)
+        return _start(request, job)
 
 
 class ImportJobView(ImportMixin, View):
@@ -90,7 +95,7 @@ class ImportJobView(ImportMixin, View):
             and job.status == ImportJob.Status.DONE
             and not job.summary.get("errors")
             and job.actor_id == request.user.pk
-            and not job.confirmations.exists(),
+            and not job.confirmations.exclude(status=ImportJob.Status.FAILED).exists(),
         }
         return render(request, "imports/job.html", context)
 
@@ -105,8 +110,10 @@ class ImportConfirmView(ImportMixin, View):
             or source.actor_id != request.user.pk
         ):
             raise PermissionDenied("只能确认本人的、没有错误的试导入。")
-        existing = source.confirmations.first()
-        if existing is not None:  # a second click confirms nothing new
+        # A second click confirms nothing new; a confirmation that failed (nothing written: the task queue
+        # was down, say) may be tried again.
+        existing = source.confirmations.exclude(status=ImportJob.Status.FAILED).first()
+        if existing is not None:
             return redirect("imports:job", pk=existing.pk)
         job = ImportJob.objects.create(
             kind=source.kind,
@@ -117,5 +124,4 @@ class ImportConfirmView(ImportMixin, View):
             content=bytes(source.content),
             row_count=source.row_count,
         )
-        _start(job)
-        return redirect("imports:job", pk=job.pk)
+        return _start(request, job)

@@ -38,6 +38,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import taskqueue
 from .choices import Role
 from .exceptions import TransitionNotAllowed
 from .periods import format_period, parse_period
@@ -825,6 +826,32 @@ def run_import_job(job_id: int) -> str | None:
         return job.status if job else None
     execute_job(job)
     return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
+
+
+def queue_import_job(job) -> None:
+    """Hand a large import to Celery once its job row is committed (at once outside a transaction).
+
+    When the broker is down the job is marked failed with the reason (no worker would ever take it, and a
+    job left queued would keep its page polling forever) and ``TaskQueueUnavailable`` is raised for the
+    caller to answer: a 503 on the API, an error message on the page."""
+    from .models import ImportJob
+
+    def send() -> None:
+        try:
+            taskqueue.send(run_import_job, job.pk)
+        except taskqueue.TaskQueueUnavailable:
+            finished_at = timezone.now()
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+                status=ImportJob.Status.FAILED, error=taskqueue.UNAVAILABLE, finished_at=finished_at
+            )
+            job.status, job.error, job.finished_at = (
+                ImportJob.Status.FAILED,
+                taskqueue.UNAVAILABLE,
+                finished_at,
+            )
+            raise
+
+    transaction.on_commit(send)
 
 
 def display_rows(report_rows: Iterable[dict]) -> list[dict]:

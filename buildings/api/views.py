@@ -4,8 +4,6 @@
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
-from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,7 +11,14 @@ from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from portal.api.base import ALL_ROLES, PUBLIC, ScopedModelViewSet, ScopedReadOnlyViewSet, XLSXRenderer
+from portal.api.base import (
+    ALL_ROLES,
+    PUBLIC,
+    EncodedJSONResponse,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    XLSXRenderer,
+)
 from portal.choices import Role
 
 from .. import selectors, services
@@ -173,15 +178,6 @@ class OccupancyViewSet(ScopedModelViewSet):
         )
 
 
-class EncodedResponse(HttpResponse):
-    """JSON bytes rendered once and cached. ``data`` (what DRF's ``Response`` carries, and what API tests
-    read) is decoded only when asked for."""
-
-    @cached_property
-    def data(self):
-        return json.loads(self.content)
-
-
 def _plain(data):
     """Serializer output as plain JSON data, safe to cache."""
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
@@ -232,7 +228,7 @@ class DemonstrationBuildingViewSet(ScopedReadOnlyViewSet):
                 return renderer.render(compute(), renderer.media_type, self.get_renderer_context())
 
             body = selectors.cached_public("api-list-json", params, encode)
-            return EncodedResponse(body, content_type=renderer.media_type)
+            return EncodedJSONResponse(body)
         return Response(selectors.cached_public("api-list", params, compute))
 
     def retrieve(self, request, *args, **kwargs):

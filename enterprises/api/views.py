@@ -2,10 +2,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api.base import ALL_ROLES, RolePermission, ScopedModelViewSet, XLSXRenderer
+from portal.api.base import ALL_ROLES, EncodedJSONResponse, RolePermission, ScopedModelViewSet, XLSXRenderer
 from portal.choices import Role
 from portal.models import Region
 from portal.periods import format_period, parse_period
@@ -41,12 +42,33 @@ class EnterpriseViewSet(ScopedModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        if isinstance(getattr(request, "accepted_renderer", None), XLSXRenderer):
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(renderer, XLSXRenderer):
             return self.export_xlsx()
-        # The lean path (serializers.enterprise_rows): plain values, the same JSON as the serializer's.
-        queryset = self.filter_queryset(self.model.objects.visible_to(request.user))
-        page = self.paginate_queryset(queryset.values(*ROW_VALUES))
-        return self.get_paginated_response(enterprise_rows(page))
+        if type(renderer) is not JSONRenderer:  # the browsable API: not cached
+            return self.get_paginated_response(self.page_rows())
+        # JSON: the encoded page from the cache (selectors, "The cache of the API's enterprise list"). The
+        # caller is authenticated and its role checked by now; the key holds everything its scope depends on.
+        user = request.user
+        key = selectors.list_cache_key(
+            (user.role, user.region_id, user.enterprise_id),
+            request.build_absolute_uri(),
+            request.accepted_media_type,
+        )
+        body = selectors.LIST.get_or_compute(
+            key,
+            lambda: renderer.render(
+                self.get_paginated_response(self.page_rows()).data,
+                request.accepted_media_type,
+                self.get_renderer_context(),
+            ),
+        )
+        return EncodedJSONResponse(body)
+
+    def page_rows(self):
+        """The lean path (serializers.enterprise_rows): plain values, the same JSON as the serializer's."""
+        queryset = self.filter_queryset(self.model.objects.visible_to(self.request.user))
+        return enterprise_rows(self.paginate_queryset(queryset.values(*ROW_VALUES)))
 
     def perform_create(self, serializer):
         serializer.instance = services.create_enterprise(actor=self.request.user, **serializer.validated_data)

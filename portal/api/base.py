@@ -10,7 +10,9 @@ from decimal import Decimal
 from importlib import import_module
 from importlib.util import find_spec
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions, renderers, serializers, viewsets
 
@@ -36,6 +38,19 @@ class RolePermission(permissions.BasePermission):
         if not user or not user.is_authenticated:
             return False  # DRF answers 401 through the authenticator's header
         return user.is_active and user.role in roles
+
+
+class EncodedJSONResponse(HttpResponse):
+    """JSON bytes rendered once and cached: the bytes and Content-Type that DRF's ``Response`` gives with its
+    ``JSONRenderer``. ``data`` (what a DRF response carries, and what API tests read) is decoded only when
+    asked for."""
+
+    def __init__(self, body: bytes):
+        super().__init__(body, content_type=renderers.JSONRenderer.media_type)
+
+    @cached_property
+    def data(self):
+        return json.loads(self.content)
 
 
 class XLSXRenderer(renderers.BaseRenderer):

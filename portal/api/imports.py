@@ -2,16 +2,21 @@
 template) and ``imports/jobs/{id}/`` (a background import's progress and report). City staff and district
 officers import; enterprise users do not (403)."""
 
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import imports, taskqueue, xlsx
+from portal import imports, xlsx
 from portal.models import ImportJob
 
 from .base import RolePermission
@@ -42,6 +47,25 @@ class ImportSummarySerializer(serializers.Serializer):
 class ImportReportSerializer(serializers.Serializer):
     summary = ImportSummarySerializer()
     rows = ImportRowSerializer(many=True)
+
+
+class ImportFileRefusedSerializer(serializers.Serializer):
+    """The file itself is refused before any row is read (missing, not .xlsx, too large, wrong headers…)."""
+
+    file = serializers.ListField(child=serializers.CharField())
+
+
+class ImportDetailSerializer(serializers.Serializer):
+    """A request DRF could not parse (400: a broken multipart body) or a job the task queue refused (503)."""
+
+    detail = serializers.CharField()
+
+
+IMPORT_400 = PolymorphicProxySerializer(
+    component_name="ImportBadRequest",
+    serializers=[ImportReportSerializer, ImportFileRefusedSerializer, ImportDetailSerializer],
+    resource_type_field_name=None,
+)
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -112,7 +136,14 @@ class ImportView(ImportRolesMixin, APIView):
         responses={
             200: ImportReportSerializer,
             202: ImportJobSerializer,
-            400: OpenApiResponse(ImportReportSerializer, description="有错误的行（全部不写入）或文件被拒绝"),
+            400: OpenApiResponse(
+                IMPORT_400,
+                description="有错误的行（逐行报告，全部不写入）；文件被拒绝（file）；或请求体无法解析（detail）。",
+            ),
+            503: OpenApiResponse(
+                ImportDetailSerializer,
+                description="后台任务服务暂不可用（background=1）：任务已标记为失败，请稍后重试。",
+            ),
         },
     )
     def post(self, request, kind):
@@ -135,7 +166,7 @@ class ImportView(ImportRolesMixin, APIView):
                 content=upload.read(),
                 row_count=len(rows),
             )
-            transaction.on_commit(lambda: taskqueue.send(imports.run_import_job, job.pk))
+            imports.queue_import_job(job)  # refused: the job is failed and the answer is a 503
             return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         report = imports.run_import(kind_class, rows, headers, actor=request.user, dry_run=dry_run)
         code = 400 if report.has_errors and not dry_run else 200

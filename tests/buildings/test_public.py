@@ -215,10 +215,10 @@ def test_a_change_through_the_api_invalidates_too(world, api, showcases):
 def test_invalidation_also_runs_on_commit(showcases, django_capture_on_commit_callbacks):
     from buildings import selectors
 
-    version = selectors.public_version()
+    version = selectors.PUBLIC.version()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.update_building(actor=None, building=showcases["first"], operator="新运营团队")
-    assert callbacks and selectors.public_version() == version + 2
+    assert callbacks and selectors.PUBLIC.version() == version + 2
 
 
 def test_designation_dated_in_the_past_is_listed_with_its_date(api, showcases):

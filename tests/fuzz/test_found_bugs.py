@@ -206,11 +206,8 @@ def test_a_batch_beyond_the_column_is_a_400(world, api):
     assert response.status_code == 400
 
 
-@pytest.mark.xfail(
-    strict=True, reason="portal/api/imports.py: a refused file's 400 is not the documented report"
-)
 def test_a_refused_import_file_answers_what_the_schema_documents(db, schema):
-    """A refused file answers 400 ``{"file": [...]}``; the schema documents only the row report there."""
+    """A refused file answers 400 ``{"file": [...]}``; the schema documented only the row report there."""
     content = schema["paths"]["/api/v1/imports/{kind}/"]["post"]["responses"]["400"]["content"]
     documented = content["application/json"]["schema"]
     if "$ref" in documented:
