@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -56,10 +56,29 @@ def _missing_key(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (cache unavailable).")
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every cache call (``get_client``), and each one fills
+    its table of ~170 response callbacks: measured at 0.23 ms of CPU per call, more than the call itself.
+    A ``redis.Redis`` is safe to share between threads (each command takes a connection from the pool), so
+    one per server is kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._location = str(server)
+        self._class = ReusedClientRedisCacheClient
 
     get = _degrade(RedisCache.get, _default)
     get_many = _degrade(RedisCache.get_many, lambda *args, **kwargs: {})

@@ -13,6 +13,11 @@ from . import imports as import_views
 from . import views
 
 router = DefaultRouter()
+# First: the public list is the busiest route (anyone may call it, no login), and every route registered
+# before it is tried on each of its requests (two patterns a route, with the format suffix).
+router.register(
+    "demonstration-buildings", building_views.DemonstrationBuildingViewSet, basename="demonstration-building"
+)
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("accounts", views.AccountViewSet, basename="account")
 router.register("enterprises", enterprise_views.EnterpriseViewSet, basename="enterprise")
@@ -22,9 +27,6 @@ router.register("evaluation/schemes", evaluation_views.SchemeViewSet, basename="
 router.register("evaluation/runs", evaluation_views.RunViewSet, basename="evaluation-run")
 router.register("buildings", building_views.BuildingViewSet, basename="building")
 router.register("occupancies", building_views.OccupancyViewSet, basename="occupancy")
-router.register(
-    "demonstration-buildings", building_views.DemonstrationBuildingViewSet, basename="demonstration-building"
-)
 router.register("scenarios", scenario_views.ScenarioViewSet, basename="scenario")
 router.register(
     "scenario-applications", scenario_views.ScenarioApplicationViewSet, basename="scenario-application"
