@@ -119,7 +119,8 @@ class VersionedCache:
     ``invalidate`` bumps the number at once, so the writing request's own reads miss, and again when its
     transaction commits: a reader that took the number before the commit may have cached the old rows, but
     under a number the commit's bump retires. The commit's bump runs once per transaction, however many rows
-    (and signals) it wrote. When the cache is down nothing is shared and every read computes."""
+    (and signals) it wrote. When the cache is down nothing is shared and every read computes. A caller with
+    its own keys may use only the number (``version``, ``bump``, ``bump_on_commit``): programmes' metrics."""
 
     def __init__(self, name: str, timeout: int):
         self.name = name
@@ -127,18 +128,22 @@ class VersionedCache:
         self.version_key = f"{name}:version"
         self._pending = threading.local()  # per thread, so per database connection
 
-    def _bump(self) -> None:
+    def bump(self) -> None:
         try:
             cache.incr(self.version_key)
         except ValueError:  # the key is gone (evicted, cleared, never set): start above any older number
             cache.set(self.version_key, time.time_ns(), None)
 
-    def invalidate(self) -> None:
-        self._bump()
+    def bump_on_commit(self) -> None:
+        """Bump when the current transaction commits (at once outside one), once however often it is asked."""
         commit = getattr(self._pending, "commit", None)
         if commit is None or commit.done:
-            commit = self._pending.commit = _Once(self._bump)
+            commit = self._pending.commit = _Once(lambda: self.bump())  # looked up when it runs
         transaction.on_commit(commit)
+
+    def invalidate(self) -> None:
+        self.bump()
+        self.bump_on_commit()
 
     def version(self) -> int | None:
         return self.lookup("")[0]

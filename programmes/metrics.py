@@ -23,16 +23,13 @@ shared values expire after ``SHARED_TIMEOUT`` anyway.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache as store
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
 from buildings import metrics as building_metrics
@@ -40,6 +37,7 @@ from buildings.models import Designation
 from enterprises import metrics as enterprise_metrics
 from enterprises.choices import HonourKind, TierLevel
 from enterprises.models import Enterprise, Honour, MonthlyReport
+from portal.cache import VersionedCache
 from portal.models import Region
 
 from .choices import EventKind, ProjectStage
@@ -378,50 +376,25 @@ class MetricCache(dict):
         return self.versions[data]
 
 
-def _version_key(data: str) -> str:
-    return f"programmes:version:{data}"
+# The version numbers of the two kinds of data (``portal.cache.VersionedCache``); the values themselves are
+# stored under keys that hold the version (``_store_key``), several read at once by ``prefetch``.
+VERSIONS = {data: VersionedCache(f"programmes:{data}", SHARED_TIMEOUT[data]) for data in SHARED_TIMEOUT}
 
 
 def data_version(data: str) -> int | None:
     """The current version of ``data``; None when the cache is unavailable (then nothing is shared)."""
-    version = store.get(_version_key(data))
-    if version is None:
-        # A fresh start (evicted, or a new cache) must not meet values stored under an older run's numbers.
-        store.add(_version_key(data), time.time_ns(), None)
-        version = store.get(_version_key(data))
-    return version
+    return VERSIONS[data].version()
 
 
 def bump_version(data: str) -> None:
-    with contextlib.suppress(ValueError):  # the key is gone: data_version() starts afresh
-        store.incr(_version_key(data))
-
-
-_pending = threading.local()  # per thread, so per database connection
+    VERSIONS[data].bump()
 
 
 def bump_version_on_commit(data: str) -> None:
     """Bump once the current transaction commits (at once outside one): before that other requests cannot
-    see the change, so what they store under the old version is still right. Every save registers a
-    callback, but the callbacks of one commit share a batch and only the first bumps, once per version,
-    however many rows the transaction wrote."""
-    batch = getattr(_pending, "batch", None)
-    if batch is None or batch.done:
-        batch = _pending.batch = _Batch()
-    batch.data.add(data)
-    transaction.on_commit(batch.run)
-
-
-class _Batch:
-    def __init__(self):
-        self.data: set[str] = set()
-        self.done = False
-
-    def run(self) -> None:
-        if not self.done:
-            self.done = True
-            for data in sorted(self.data):
-                bump_version(data)
+    see the change, so what they store under the old version is still right. However many rows the
+    transaction wrote, each version is bumped once."""
+    VERSIONS[data].bump_on_commit()
 
 
 def _store_key(data: str, version: int, key: tuple) -> str:

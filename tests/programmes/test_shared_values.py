@@ -125,7 +125,8 @@ def test_filing_bumps_only_the_filings_version(world, django_capture_on_commit_c
 
 def test_one_bump_per_transaction_however_many_rows(world, django_capture_on_commit_callbacks, monkeypatch):
     bumped = []
-    monkeypatch.setattr(metrics, "bump_version", bumped.append)
+    for data, versions in metrics.VERSIONS.items():
+        monkeypatch.setattr(versions, "bump", lambda data=data: bumped.append(data))
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for i in range(5):
             EnterpriseFactory(region=region("500103"), uscc=make_uscc(6500100 + i, "500103"))
